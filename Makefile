@@ -1,0 +1,49 @@
+# Two commands on a fresh machine: `make run` and `make test`. Both set themselves up.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export MITSPRACHE_INSTANCE ?= $(CURDIR)/instance
+
+.PHONY: run test test-sqlite test-postgres bench translations clean setup
+
+setup: $(STAMP) node_modules/.installed translations
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test,postgres,server]'
+	touch $(STAMP)
+
+node_modules/.installed: package.json
+	npm install --no-audit --no-fund --silent
+	touch node_modules/.installed
+
+# Compiled catalogs (.mo) are build output, not committed.
+translations: $(STAMP)
+	@for dir in core/translations plugins/*/translations; do \
+	  [ -d $$dir ] && $(BIN)/pybabel compile -q -d $$dir -f || true; \
+	done
+
+run: setup
+	@[ -f $(MITSPRACHE_INSTANCE)/config.toml ] || $(BIN)/mitsprache init --demo
+	$(BIN)/mitsprache serve --host 127.0.0.1 --port 5000
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Run the suite against PostgreSQL (needs a server; .ci/run checks for one).
+test-postgres: setup
+	MITSPRACHE_TEST_DATABASE_URL=$${MITSPRACHE_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
+	  $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: setup
+	$(BIN)/python bench/commenting.py
+
+# Update the message catalogs after changing translatable strings.
+extract: $(STAMP)
+	$(BIN)/pybabel extract -q -F babel.cfg -k _l -o core/translations/messages.pot core themes
+	$(BIN)/pybabel update -q -i core/translations/messages.pot -d core/translations
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache

@@ -1,0 +1,314 @@
+"""The application factory: one call builds a complete, isolated Mitsprache app.
+
+Each step is one function below, in the order ``create_app`` runs them. Nothing
+lives at module level, so tests can build apps with different plugins, clocks
+and databases side by side.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, abort, g, request, send_from_directory, session
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
+from sqlalchemy import event
+
+from . import config as config_module
+from .clock import SystemClock
+from .extensions import babel, csrf, db, htmx, limiter, login_manager
+from .models import CORE_MODELS, User
+from .plugins import build_plugin_manager, enabled_plugins, plugin_folder
+from .registry import Registry
+
+CORE_DIR = Path(__file__).parent
+PROJECT_ROOT = CORE_DIR.parent
+THEMES_DIR = PROJECT_ROOT / "themes"
+LANGUAGES = ("de", "en")
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Mitsprache:
+    """Per-app state that plugins and views reach through ``current_app.extensions["mitsprache"]``."""
+
+    pm: Any
+    registry: Registry
+    clock: Any
+    settings: dict[str, Any]
+    instance_path: Path
+    models: list[type] = field(default_factory=list)
+
+    @property
+    def plugin_names(self) -> list[str]:
+        return [name for name, _ in enabled_plugins(self.pm)]
+
+
+def create_app(
+    test_config: dict[str, Any] | None = None,
+    *,
+    instance_path: str | os.PathLike | None = None,
+    clock: Any = None,
+    extra_plugins: list[Any] | None = None,
+    create_tables: bool = True,
+) -> Flask:
+    """Build the app for the instance folder (``instance_path``, ``$MITSPRACHE_INSTANCE`` or ``./instance``).
+
+    ``test_config`` overrides settings (Flask config keys or config.toml keys);
+    ``clock`` replaces the system clock; ``extra_plugins`` registers plugin
+    objects without installing them.
+    """
+    instance = config_module.resolve_instance_path(instance_path)
+    # Pass instance_path explicitly: an installed package would otherwise look under $PREFIX/var.
+    app = Flask(
+        "mitsprache",
+        instance_path=str(instance),
+        static_folder=str(CORE_DIR / "static"),
+        template_folder=None,
+        root_path=str(CORE_DIR),
+    )
+    settings = _configure(app, instance, test_config or {})
+    pm = build_plugin_manager(app.config["MITSPRACHE_PLUGINS"], extra_plugins)
+    state = Mitsprache(pm=pm, registry=Registry(), clock=clock or SystemClock(), settings=settings, instance_path=instance)
+    app.extensions["mitsprache"] = state
+
+    _init_extensions(app)
+    _collect_registrations(app, state)
+    _configure_templates(app, state)
+    _register_core_views(app)
+    _register_plugin_views(app, state)
+    _register_request_hooks(app)
+    if create_tables:
+        with app.app_context():
+            create_all_tables()
+    return app
+
+
+def _configure(app: Flask, instance: Path, overrides: dict[str, Any]) -> dict[str, Any]:
+    """Defaults < instance/config.toml < MITSPRACHE_* env < overrides passed in."""
+    settings = config_module.load_settings(instance)
+    lower = {k: v for k, v in overrides.items() if k in config_module.DEFAULTS}
+    settings.update(lower)
+    if settings.get("database_url", "").startswith("sqlite:///") and not lower.get("database_url"):
+        instance.mkdir(parents=True, exist_ok=True)
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        WTF_CSRF_TIME_LIMIT=None,  # a long read of a draft must not expire the comment form
+        MAX_CONTENT_LENGTH=4 * 1024 * 1024,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        RATELIMIT_STORAGE_URI="memory://",
+        RATELIMIT_HEADERS_ENABLED=True,
+        LOGIN_RATE_LIMIT="10 per minute;50 per hour",
+        REGISTER_RATE_LIMIT="5 per minute;30 per hour",
+        VENDOR_DIR=str(PROJECT_ROOT / "node_modules"),
+        LANGUAGES=LANGUAGES,
+    )
+    app.config.update(config_module.to_flask_config(settings))
+    app.config.update({k: v for k, v in overrides.items() if k not in config_module.DEFAULTS})
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError(
+            f"No secret key: run 'mitsprache init' to write {config_module.config_file(instance)}, "
+            "or set MITSPRACHE_SECRET_KEY."
+        )
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
+        # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
+        app.config["SQLALCHEMY_DATABASE_URI"] = app.config["SQLALCHEMY_DATABASE_URI"].replace(
+            "postgresql://", "postgresql+psycopg://", 1
+        )
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # 30 s busy timeout: concurrent writers wait for the lock instead of failing.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
+    return settings
+
+
+def _init_extensions(app: Flask) -> None:
+    db.init_app(app)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            event.listen(db.engine, "connect", _sqlite_pragmas)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to continue.")
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(lambda user_id: db.session.get(User, int(user_id)))
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=";".join(_translation_dirs(app)),
+    )
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """WAL lets readers work while one writer writes; foreign keys are off by default in SQLite."""
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.close()
+
+
+def _translation_dirs(app: Flask) -> list[str]:
+    dirs = [str(CORE_DIR / "translations")]
+    for _name, module in enabled_plugins(app.extensions["mitsprache"].pm):
+        folder = plugin_folder(module, "translations")
+        if folder:
+            dirs.append(str(folder))
+    return dirs
+
+
+def select_locale() -> str:
+    """The user's chosen language, then the browser's, then the deployment's default."""
+    if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in LANGUAGES:
+        return current_user.locale
+    if session.get("locale") in LANGUAGES:
+        return session["locale"]
+    from flask import current_app
+
+    return request.accept_languages.best_match(LANGUAGES) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _collect_registrations(app: Flask, state: Mitsprache) -> None:
+    """Run the startup hooks once and keep what they register."""
+    hook = state.pm.hook
+
+    def register_kind(kind, plugin_name):
+        if kind.name in state.registry.phase_kinds:
+            raise RuntimeError(f"phase kind {kind.name!r} registered twice")
+        state.registry.phase_kinds[kind.name] = replace(kind, plugin=plugin_name, features=frozenset(kind.features))
+
+    # Called per implementation so each kind remembers which plugin offers it.
+    for impl in hook.register_phase_kinds.get_hookimpls():
+        impl.function(register=lambda kind, _name=impl.plugin_name: register_kind(kind, _name))
+    hook.register_nav_items(register=state.registry.nav_items.append)
+    state.registry.nav_items.sort(key=lambda item: item.order)
+
+    def register_exporter(exporter):
+        state.registry.exporters[exporter.key] = exporter
+
+    hook.register_exporters(register=register_exporter)
+    state.models = list(CORE_MODELS) + [m for models in hook.register_models() for m in models]
+
+
+def _configure_templates(app: Flask, state: Mitsprache) -> None:
+    """Lookup order: active theme, default theme, plugins, core.
+
+    The ``core/…`` and ``default-theme/…`` prefixes reach a specific layer, so an
+    override can ``{% extends "core/projects/project.html" %}`` and add to it.
+    Plugin templates live in ``<plugin>/templates/<plugin>/…``, namespaced by folder.
+    """
+    theme = app.config.get("MITSPRACHE_THEME", "default")
+    if not (THEMES_DIR / theme).is_dir():
+        raise RuntimeError(f"Theme '{theme}' not found in {THEMES_DIR}.")
+    theme_dirs = [THEMES_DIR / theme / "templates"]
+    if theme != "default":
+        theme_dirs.append(THEMES_DIR / "default" / "templates")
+    plugin_dirs = {}
+    for name, module in enabled_plugins(state.pm):
+        folder = plugin_folder(module, "templates")
+        if folder:
+            plugin_dirs[name] = folder
+    core_loader = FileSystemLoader(str(CORE_DIR / "templates"))
+    prefixes = {"core": core_loader, "default-theme": FileSystemLoader(str(THEMES_DIR / "default" / "templates"))}
+    app.jinja_loader = ChoiceLoader(
+        [
+            FileSystemLoader([str(d) for d in theme_dirs]),
+            FileSystemLoader([str(d) for d in plugin_dirs.values()]),
+            core_loader,
+            PrefixLoader(prefixes),
+        ]
+    )
+    app.config["THEME_STATIC_DIRS"] = [str(THEMES_DIR / t / "static") for t in dict.fromkeys([theme, "default"])]
+    app.config["PLUGIN_STATIC_DIRS"] = {
+        name: str(folder)
+        for name, module in enabled_plugins(state.pm)
+        if (folder := plugin_folder(module, "static"))
+    }
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+
+def _register_core_views(app: Flask) -> None:
+    from .views import register_core_views
+
+    register_core_views(app)
+
+    @app.get("/theme/<path:filename>")
+    def theme_static(filename):
+        for folder in app.config["THEME_STATIC_DIRS"]:
+            if (Path(folder) / filename).is_file():
+                return send_from_directory(folder, filename, max_age=3600)
+        abort(404)
+
+    @app.get("/plugins/<plugin>/static/<path:filename>")
+    def plugin_static(plugin, filename):
+        folder = app.config["PLUGIN_STATIC_DIRS"].get(plugin)
+        if folder is None:
+            abort(404)
+        return send_from_directory(folder, filename, max_age=3600)
+
+    @app.get("/vendor/<path:filename>")
+    def vendor_static(filename):
+        """Front-end packages installed from npm at pinned versions (see package.json)."""
+        allowed = {"htmx.min.js": "htmx.org/dist/htmx.min.js"}
+        if filename not in allowed:
+            abort(404)
+        path = Path(app.config["VENDOR_DIR"]) / allowed[filename]
+        if not path.is_file():
+            abort(404)
+        return send_from_directory(path.parent, path.name, max_age=86400)
+
+
+def _register_plugin_views(app: Flask, state: Mitsprache) -> None:
+    for blueprints in state.pm.hook.register_blueprints():
+        for blueprint in blueprints:
+            app.register_blueprint(blueprint)
+
+
+def _register_request_hooks(app: Flask) -> None:
+    from .template_helpers import register_template_helpers
+
+    register_template_helpers(app)
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+        )
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("X-Frame-Options", "DENY")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+        if request.is_secure:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        return response
+
+    @app.teardown_request
+    def forget_request_caches(_exc):
+        g.pop("_mitsprache_roles", None)
+        g.pop("_mitsprache_phases", None)
+
+
+def create_all_tables() -> None:
+    """Create core tables and those of enabled plugins (never of disabled ones)."""
+    from flask import current_app
+
+    models = current_app.extensions["mitsprache"].models
+    tables = [m.__table__ for m in models]
+    # Plugins may own secondary tables (association tables) beside their models.
+    tables += [t for m in models for t in getattr(m, "__extra_tables__", ())]
+    db.metadata.create_all(bind=db.engine, tables=tables)

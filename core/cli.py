@@ -1,0 +1,199 @@
+"""The ``mitsprache`` command line: set up an instance, manage users, projects and phases.
+
+``mitsprache init --demo && mitsprache serve`` is all a fresh machine needs.
+Plugins add sub-commands through the ``register_commands`` hook
+(e.g. ``mitsprache commenting import SLUG FILE.md``).
+"""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from . import config as config_module
+from .app import create_all_tables, create_app
+from .extensions import db
+from .models import Project
+from .plugins import PluginConfigError, available_plugins, enabled_plugins
+from .services import DomainError, add_phase, create_project, create_user, find_user, parse_moment
+
+
+def _factory():
+    return create_app()
+
+
+@click.command("init")
+@click.option("--demo", is_flag=True, help="Add demo users and projects with phases in the past, present and future.")
+def init_command(demo: bool) -> None:
+    """Write instance/config.toml (with a fresh secret key) and create the database."""
+    instance = config_module.resolve_instance_path()
+    path = config_module.config_file(instance)
+    if path.exists():
+        click.echo(f"Using existing {path}")
+    else:
+        config_module.write_config(instance)
+        click.echo(f"Wrote {path}")
+    app = create_app(create_tables=False)
+    with app.app_context():
+        create_all_tables()
+        click.echo(f"Database ready: {app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]}")
+        if demo:
+            if db.session.scalar(db.select(Project.id).limit(1)):
+                click.echo("The database has projects already; no demo content added.")
+                return
+            from .demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
+
+            seed_demo()
+            click.echo("Demo content added. Log in with any of these (password: %s):" % DEMO_PASSWORD)
+            for key, email, name, admin in DEMO_USERS:
+                click.echo(f"  {email:28} {name}{' (admin)' if admin else ''}")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def serve_command(host: str, port: int) -> None:
+    """Serve the site with Werkzeug (development). Use gunicorn in production (see README)."""
+    current_app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+@click.group("user")
+def user_group() -> None:
+    """Manage user accounts."""
+
+
+@user_group.command("create")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--name", help="Display name (default: the part before @).")
+@click.option("--admin", is_flag=True, help="Make the user a site administrator.")
+@with_appcontext
+def user_create(email: str, password: str, name: str | None, admin: bool) -> None:
+    """Create a user account."""
+    try:
+        user = create_user(email, password, name, is_admin=admin)
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Created user {user.email}{' (admin)' if admin else ''}.")
+
+
+@click.group("project")
+def project_group() -> None:
+    """Manage projects."""
+
+
+@project_group.command("create")
+@click.argument("slug")
+@click.option("--title", required=True)
+@click.option("--description", default="")
+@click.option("--private", is_flag=True, help="Only invited members can see it.")
+@click.option("--initiator", "initiator_email", help="E-mail of a user who will manage it.")
+@with_appcontext
+def project_create(slug: str, title: str, description: str, private: bool, initiator_email: str | None) -> None:
+    """Create a project."""
+    initiator = None
+    if initiator_email:
+        initiator = find_user(initiator_email)
+        if initiator is None:
+            raise click.ClickException(f"No user with the e-mail address {initiator_email}.")
+    try:
+        create_project(slug, title, description, is_public=not private, initiator=initiator)
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Created project {slug}.")
+
+
+@click.group("phase")
+def phase_group() -> None:
+    """Manage the phases of a project."""
+
+
+@phase_group.command("add")
+@click.argument("slug")
+@click.option("--kind", required=True, help="A phase kind offered by an enabled plugin.")
+@click.option("--title", required=True)
+@click.option("--start", required=True, help="ISO 8601, e.g. 2026-03-29T00:00 (deployment time zone) or with +01:00.")
+@click.option("--end", required=True)
+@with_appcontext
+def phase_add(slug: str, kind: str, title: str, start: str, end: str) -> None:
+    """Add a phase to a project."""
+    project = db.session.scalar(db.select(Project).where(Project.slug == slug))
+    if project is None:
+        raise click.ClickException(f"No project '{slug}'.")
+    try:
+        phase = add_phase(project, kind, title, parse_moment(start), parse_moment(end))
+    except DomainError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Added phase {phase.title!r} ({kind}) to {slug}.")
+
+
+@click.command("plugins")
+@with_appcontext
+def plugins_command() -> None:
+    """List installed plugins and whether they are enabled."""
+    enabled = {name for name, _ in enabled_plugins(current_app.extensions["mitsprache"].pm)}
+    for name, info in sorted(available_plugins().items()):
+        click.echo(f"{name:16} {'enabled ' if name in enabled else 'disabled'}  {info.source}")
+
+
+@click.command("export")
+@click.argument("slug")
+@click.argument("key")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write (default: standard output for CSV).")
+@with_appcontext
+def export_command(slug: str, key: str, fmt: str, output: str | None) -> None:
+    """Export a project's data with one of the registered exporters."""
+    write_export(slug, key, fmt, output)
+
+
+def write_export(slug: str, key: str, fmt: str, output: str | None) -> None:
+    """Shared by ``mitsprache export`` and plugin shortcuts such as ``commenting export``."""
+    from . import exports
+
+    project = db.session.scalar(db.select(Project).where(Project.slug == slug))
+    if project is None:
+        raise click.ClickException(f"No project '{slug}'.")
+    exporter = current_app.extensions["mitsprache"].registry.exporters.get(key)
+    if exporter is None:
+        raise click.ClickException(f"No exporter '{key}'.")
+    headers, rows = exports.table(exporter, project)
+    if fmt == "xlsx":
+        if not output:
+            raise click.ClickException("XLSX needs --output FILE.")
+        exports.write_xlsx(headers, rows, output)
+    else:
+        stream = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+        try:
+            for chunk in exports.iter_csv(headers, rows):
+                stream.write(chunk)
+        finally:
+            if output:
+                stream.close()
+    if output:
+        click.echo(f"Wrote {output}", err=True)
+
+
+def build_cli() -> click.Group:
+    cli = FlaskGroup(create_app=_factory, help="Mitsprache, a plugin-based online consultation server.")
+    for command in (init_command, serve_command, user_group, project_group, phase_group, plugins_command, export_command):
+        cli.add_command(command)
+    try:
+        app = create_app(create_tables=False)
+    except PluginConfigError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(2)
+    except RuntimeError:
+        return cli  # no config yet: only the core commands (init) are useful
+    app.extensions["mitsprache"].pm.hook.register_commands(cli=cli)
+    return cli
+
+
+def main() -> None:
+    build_cli()()

@@ -1,0 +1,59 @@
+"""Demo content for ``mitsprache init --demo``: users from the core, projects from plugins.
+
+Each enabled plugin's ``seed_demo(demo)`` hook adds its own projects and phases,
+so a deployment's demo shows exactly the modules it runs.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+
+from .clock import now
+from .extensions import db
+from .models import Phase, Project, User
+from .services import add_phase, create_project, create_user, grant_role
+
+DEMO_PASSWORD = "demo-password"
+
+DEMO_USERS = [
+    # key, e-mail, display name, admin
+    ("admin", "admin@example.org", "Site Admin", True),
+    ("initiator", "initiator@example.org", "Stadt Beispielstadt", False),
+    ("moderator", "moderator@example.org", "Moderation Team", False),
+    ("anna", "anna@example.org", "Anna K.", False),
+    ("ben", "ben@example.org", "Ben", False),
+    ("cem", "cem@example.org", "Cem Y.", False),
+    ("dora", "dora@example.org", "Dora", False),
+]
+
+
+class DemoBuilder:
+    """Helpers the ``seed_demo`` hook receives; ``demo.users["anna"]`` etc."""
+
+    def __init__(self, at: datetime):
+        self.now = at
+        self.users: dict[str, User] = {}
+
+    def days(self, n: float) -> datetime:
+        """``now`` shifted by ``n`` days (negative: in the past)."""
+        return self.now + timedelta(days=n)
+
+    def project(self, slug: str, title: str, description: str = "", *, is_public: bool = True) -> Project:
+        """A project run by the demo initiator and moderated by the demo moderator."""
+        project = create_project(slug, title, description, is_public=is_public, initiator=self.users["initiator"])
+        grant_role(project, self.users["moderator"], "moderator")
+        return project
+
+    def phase(self, project: Project, kind: str, title: str, start: datetime, end: datetime, description: str = "", **settings) -> Phase:
+        return add_phase(project, kind, title, start, end, description, settings)
+
+
+def seed_demo() -> DemoBuilder:
+    """Create demo users, then let each plugin add its projects. Commits once at the end."""
+    demo = DemoBuilder(now().replace(second=0, microsecond=0))
+    for key, email, name, admin in DEMO_USERS:
+        demo.users[key] = create_user(email, DEMO_PASSWORD, name, is_admin=admin)
+    current_app.extensions["mitsprache"].pm.hook.seed_demo(demo=demo)
+    db.session.commit()
+    return demo

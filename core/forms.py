@@ -1,0 +1,136 @@
+"""Core forms (Flask-WTF): CSRF, validation and localized error messages in one place."""
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional, Regexp, ValidationError
+
+PASSWORD_MIN = 10
+SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+    remember = BooleanField(_l("Stay logged in"))
+    next = HiddenField()
+
+
+class RegisterForm(FlaskForm):
+    display_name = StringField(
+        _l("Display name"),
+        validators=[DataRequired(), Length(min=2, max=80)],
+        description=_l("Shown next to your contributions. You do not have to use your real name."),
+    )
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(min=PASSWORD_MIN, max=200)],
+        description=_l("At least %(n)d characters.", n=PASSWORD_MIN),
+    )
+    password_again = PasswordField(
+        _l("Repeat password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))]
+    )
+    accept_terms = BooleanField(
+        _l("I agree that my display name and contributions are shown publicly."),
+        validators=[DataRequired(message=_l("Please agree to take part."))],
+    )
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Email()])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=PASSWORD_MIN, max=200)])
+    password_again = PasswordField(
+        _l("Repeat password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))]
+    )
+
+
+class ProfileForm(FlaskForm):
+    display_name = StringField(_l("Display name"), validators=[DataRequired(), Length(min=2, max=80)])
+    locale = SelectField(_l("Language"), choices=[("", _l("As my browser says")), ("de", "Deutsch"), ("en", "English")])
+
+
+class LanguageForm(FlaskForm):
+    locale = SelectField(_l("Language"), choices=[("de", "Deutsch"), ("en", "English")])
+    next = HiddenField()
+
+
+class ProjectForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    slug = StringField(
+        _l("Short name in the address"),
+        validators=[
+            DataRequired(),
+            Length(max=64),
+            Regexp(SLUG_RE, message=_l("Use lower-case letters, digits and hyphens only.")),
+        ],
+    )
+    description = TextAreaField(
+        _l("Description"), description=_l("Basic HTML is allowed: paragraphs, emphasis, links and lists.")
+    )
+    is_public = BooleanField(_l("Public (anyone can read; otherwise invited members only)"), default=True)
+
+
+class PhaseForm(FlaskForm):
+    kind = SelectField(_l("Kind of participation"), validators=[DataRequired()])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"))
+    start = DateTimeLocalField(_l("Start"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+    end = DateTimeLocalField(_l("End"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
+
+    def validate_end(self, field):
+        if self.start.data and field.data and field.data <= self.start.data:
+            raise ValidationError(_l("The end must be after the start."))
+
+    def aware(self, value: datetime) -> datetime:
+        """A datetime typed into the form is in the deployment's time zone."""
+        return value.replace(tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+
+
+class MemberForm(FlaskForm):
+    email = EmailField(_l("E-mail address of a registered user"), validators=[DataRequired(), Email()])
+    role = SelectField(
+        _l("Role"),
+        choices=[("moderator", _l("Moderator")), ("initiator", _l("Initiator")), ("member", _l("Member"))],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a CSRF-protected button (delete, reorder, log out)."""
+
+
+def setting_field(spec):
+    """A WTForms field for a :class:`core.registry.PhaseSetting`."""
+    if spec.type == "bool":
+        return BooleanField(spec.label, default=bool(spec.default), description=spec.help)
+    if spec.type == "choice":
+        return SelectField(spec.label, choices=list(spec.choices), default=spec.default, description=spec.help)
+    return IntegerField(
+        spec.label,
+        default=spec.default,
+        validators=[Optional(), NumberRange(min=spec.min if spec.min is not None else 0)],
+        description=spec.help,
+    )
+
+
+def valid_slug(value: str) -> bool:
+    return bool(re.match(SLUG_RE, value))

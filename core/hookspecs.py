@@ -1,0 +1,165 @@
+"""The plugin API: every hook a Mitsprache plugin can implement.
+
+A plugin is a module (or package) with functions decorated by ``core.hookimpl``
+whose names match the specs below. Implement only the hooks you need::
+
+    from core import hookimpl
+    from core.registry import PhaseKind
+
+    @hookimpl
+    def register_phase_kinds(register):
+        register(PhaseKind("brainstorm", label="Brainstorm", features={"note.create"}))
+
+    @hookimpl
+    def register_blueprints():
+        from .views import bp
+        return [bp]
+
+Hooks fall in two groups. *Startup hooks* run once when ``create_app`` builds the
+app; what they register is kept for the app's lifetime. *Request hooks* run while
+a page is rendered or a write is checked. ``docs/plugins.md`` documents each hook
+with an example; ``tests/test_hookspecs.py`` fails if one is missing there or
+has no ``test_hook_<name>`` test.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import pluggy
+
+hookspec = pluggy.HookspecMarker("mitsprache")
+
+# ---------------------------------------------------------------------------
+# Startup hooks: called once per app, in create_app
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def add_hookspecs(plugin_manager: pluggy.PluginManager) -> None:
+    """Add a plugin's own hook specifications so other plugins can implement them.
+
+    Called before any other hook, so a plugin such as ``comments`` can offer
+    ``register_commentables`` to the plugins that need it. Call
+    ``plugin_manager.add_hookspecs(my_hookspecs_module)``.
+    """
+
+
+@hookspec
+def register_models() -> list[type]:
+    """Return the SQLAlchemy model classes whose tables this plugin owns.
+
+    Only tables of enabled plugins are created, so a disabled plugin leaves no
+    table behind. Name tables with the plugin's prefix (``ideas_idea``) and never
+    add columns to core tables. Example: ``return [Idea, Category]``.
+    """
+
+
+@hookspec
+def register_phase_kinds(register: Callable[[Any], None]) -> None:
+    """Register the phase kinds this plugin offers by calling ``register(PhaseKind(...))``.
+
+    A kind's ``features`` are the actions allowed while such a phase is active;
+    the core's policy grants them (and explains why not) for every plugin alike.
+    Example: ``register(PhaseKind("poll", label=_l("Poll"), features={"poll.answer"}))``.
+    """
+
+
+@hookspec
+def register_blueprints() -> list[Any]:
+    """Return Flask blueprints to mount. Use a ``url_prefix`` so static files and routes never collide.
+
+    Example: ``return [Blueprint("ideas", __name__, url_prefix="/p/<slug>/ideas")]``.
+    """
+
+
+@hookspec
+def register_nav_items(register: Callable[[Any], None]) -> None:
+    """Add links to the site navigation with ``register(NavItem(label, endpoint))``."""
+
+
+@hookspec
+def register_exporters(register: Callable[[Any], None]) -> None:
+    """Offer downloadable tables with ``register(Exporter(key, label, headers, rows))``.
+
+    The core serves each as CSV and XLSX at ``/p/<slug>/export/<key>.<csv|xlsx>``
+    to the project's initiators, streams the rows, and lists the exporter on the
+    project's management page. ``rows`` should be a generator.
+    """
+
+
+@hookspec
+def register_commands(cli: Any) -> None:
+    """Add click commands or groups to the ``mitsprache`` command line.
+
+    Example: ``cli.add_command(ideas_group)`` gives ``mitsprache ideas …``. Use
+    ``flask.cli.with_appcontext`` on commands that touch the database.
+    """
+
+
+# ---------------------------------------------------------------------------
+# Request hooks: called while pages render and writes are checked
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def project_tabs(project: Any) -> list[Any]:
+    """Return :class:`core.registry.ProjectTab` entries to show on ``project``'s page.
+
+    Called once per project page. Return an empty list when the project has no
+    content of this plugin, so tabs never lead to empty pages.
+    """
+
+
+@hookspec
+def check_permission(user: Any, action: str, obj: Any, project: Any) -> bool | None:
+    """Vote on whether ``user`` may do ``action`` (on ``obj`` in ``project``).
+
+    Return ``False`` to deny (any plugin's False is final: a veto), ``True`` to
+    grant an action the core does not know, or ``None`` to abstain. The core has
+    already checked login, project visibility and, for actions a phase kind lists
+    in its ``features``, that such a phase is active. Use it for ownership
+    ("only the author edits a comment") and role rules. It may return a
+    :class:`core.policy.Decision` to explain a denial.
+    """
+
+
+@hookspec
+def item_fragments(item_type: str, items: list[Any], user: Any) -> dict[Any, Any] | None:
+    """Render HTML to show beside items another plugin owns: vote buttons under ideas, say.
+
+    Called once per list with all items, so a plugin loads what it needs in one
+    query. Return ``{item.id: Markup(...)}`` for the items it has something for.
+    Templates call ``item_fragments("idea", ideas)`` and print ``fragments[idea.id]``.
+    """
+
+
+@hookspec
+def item_sort_options(item_type: str, project: Any) -> list[Any]:
+    """Return :class:`core.registry.SortOption` entries for another plugin's list.
+
+    Example: voting offers "most supported" for ideas; the ideas plugin only
+    applies the SQL expression it is handed.
+    """
+
+
+@hookspec
+def export_columns(export_key: str, project: Any) -> list[Any]:
+    """Return :class:`core.registry.ExportColumn` entries to append to another plugin's export.
+
+    Example: voting adds "supports" to the ideas export, computed in one query.
+    """
+
+
+@hookspec
+def seed_demo(demo: Any) -> None:
+    """Add demo content for ``mitsprache init --demo``.
+
+    ``demo`` is a :class:`core.demo.DemoBuilder` with ``demo.users``,
+    ``demo.project(...)`` and ``demo.phase(...)`` helpers and ``demo.now``. Create
+    phases in the past, present and future so every state can be seen.
+    """
+
+
+@hookspec
+def template_context() -> dict[str, Any]:
+    """Return extra variables available in every template (names prefixed with the plugin's)."""

@@ -1,0 +1,131 @@
+"""Core tables: users, projects, project roles and phases. Plugins own the rest.
+
+Times are stored in UTC (see :class:`core.types.UTCDateTime`) and shown in the
+deployment's time zone. Whether a phase is upcoming, active or ended is never
+stored: it is computed from the injectable clock (:mod:`core.clock`).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .clock import now
+from .extensions import db
+from .types import UTCDateTime
+
+
+class Role(StrEnum):
+    """Per-project roles. Site admins (``User.is_admin``) may do everything."""
+
+    INITIATOR = "initiator"  # manages the project, its phases, exports
+    MODERATOR = "moderator"  # moderates content
+    MEMBER = "member"  # may see a private (invite-only) project
+
+
+class PhaseState(StrEnum):
+    UPCOMING = "upcoming"
+    ACTIVE = "active"
+    ENDED = "ended"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "core_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str] = mapped_column(String(80))
+    locale: Mapped[str | None] = mapped_column(String(8))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: now())
+
+    def set_password(self, password: str) -> None:
+        # scrypt: Werkzeug's default and a current memory-hard algorithm.
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.display_name!r}>"
+
+
+class Project(db.Model):
+    __tablename__ = "core_project"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description_html: Mapped[str] = mapped_column(Text, default="")
+    is_public: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: now())
+
+    phases: Mapped[list[Phase]] = relationship(
+        back_populates="project", order_by="Phase.position", cascade="all, delete-orphan"
+    )
+    roles: Mapped[list[ProjectRole]] = relationship(back_populates="project", cascade="all, delete-orphan")
+
+    @property
+    def project(self) -> Project:
+        """A project is its own project, so ``can(user, action, project)`` works."""
+        return self
+
+    def state(self, at: datetime) -> PhaseState:
+        """Active while any phase is; upcoming before the first; ended after the last."""
+        states = {p.state(at) for p in self.phases}
+        if PhaseState.ACTIVE in states:
+            return PhaseState.ACTIVE
+        if PhaseState.UPCOMING in states or not states:
+            return PhaseState.UPCOMING
+        return PhaseState.ENDED
+
+    def __repr__(self) -> str:
+        return f"<Project {self.slug}>"
+
+
+class ProjectRole(db.Model):
+    __tablename__ = "core_project_role"
+    __table_args__ = (UniqueConstraint("project_id", "user_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("core_project.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(20))
+
+    project: Mapped[Project] = relationship(back_populates="roles")
+    user: Mapped[User] = relationship()
+
+
+class Phase(db.Model):
+    __tablename__ = "core_phase"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("core_project.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    title: Mapped[str] = mapped_column(String(200))
+    description_html: Mapped[str] = mapped_column(Text, default="")
+    start: Mapped[datetime] = mapped_column(UTCDateTime)
+    end: Mapped[datetime] = mapped_column(UTCDateTime)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+
+    project: Mapped[Project] = relationship(back_populates="phases")
+
+    def state(self, at: datetime) -> PhaseState:
+        """Upcoming before ``start``, active from ``start`` up to (not including) ``end``."""
+        if at < self.start:
+            return PhaseState.UPCOMING
+        if at < self.end:
+            return PhaseState.ACTIVE
+        return PhaseState.ENDED
+
+    def __repr__(self) -> str:
+        return f"<Phase {self.kind} {self.title!r}>"
+
+
+CORE_MODELS = [User, Project, ProjectRole, Phase]

@@ -1,0 +1,66 @@
+"""Functions and values every template can use: ``can``, ``format_moment``, navigation …"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, current_app, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from markupsafe import Markup
+
+from .clock import now
+from .policy import can as policy_can
+from .policy import known_phases
+from .timefmt import format_day, format_moment
+
+
+def can(action, obj=None, project=None):
+    """``{% if can("comment.create", paragraph) %}`` for the current user."""
+    return policy_can(current_user, action, obj, project=project)
+
+
+def item_fragments(item_type, items):
+    """Collect every plugin's fragments for ``items``: ``{item.id: Markup}``, one hook call per list."""
+    items = list(items)
+    merged: dict = {}
+    if not items:
+        return merged
+    pm = current_app.extensions["mitsprache"].pm
+    for result in reversed(pm.hook.item_fragments(item_type=item_type, items=items, user=current_user)):
+        for key, html in (result or {}).items():
+            merged[key] = Markup(merged.get(key, "")) + Markup(html)
+    return merged
+
+
+def plugin_stylesheets():
+    """``static/style.css`` of each enabled plugin that has one, by convention."""
+    dirs = current_app.config["PLUGIN_STATIC_DIRS"]
+    return [
+        url_for("plugin_static", plugin=name, filename="style.css")
+        for name, folder in dirs.items()
+        if (Path(folder) / "style.css").is_file()
+    ]
+
+
+def register_template_helpers(app: Flask) -> None:
+    app.add_template_filter(format_moment, "moment")
+    app.add_template_filter(format_day, "day")
+    app.add_template_global(can)
+    app.add_template_global(item_fragments)
+    app.add_template_global(known_phases)
+    app.add_template_global(now)
+
+    @app.context_processor
+    def core_context():
+        state = current_app.extensions["mitsprache"]
+        context = {
+            "site_name": current_app.config.get("SITE_NAME", "Mitsprache"),
+            "nav_items": state.registry.nav_items,
+            "phase_kinds": state.registry.phase_kinds,
+            "current_locale": str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
+            "languages": current_app.config["LANGUAGES"],
+            "plugin_stylesheets": plugin_stylesheets,
+        }
+        for extra in state.pm.hook.template_context():
+            context.update(extra or {})
+        return context

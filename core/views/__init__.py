@@ -1,0 +1,13 @@
+"""The core's pages, one blueprint per area: auth, projects, manage, admin, errors."""
+from flask import Flask
+
+
+def register_core_views(app: Flask) -> None:
+    from . import admin, auth, errors, manage, projects
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(projects.bp)
+    app.register_blueprint(manage.bp)
+    app.register_blueprint(admin.bp)
+    app.register_blueprint(manage.export_bp)
+    errors.register(app)
