@@ -2,7 +2,7 @@
 
 The suite runs on SQLite by default. Set ``MITSPRACHE_TEST_DATABASE_URL`` (e.g.
 ``postgresql+psycopg://postgres@127.0.0.1:5432/test``) to run it on PostgreSQL;
-each test then starts from an empty ``public`` schema.
+each test then starts from an empty schema of its own process.
 
 Typical use::
 
@@ -62,12 +62,29 @@ class CSRFClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
-def _reset_postgres(url: str) -> None:
+#: Each test process gets its own PostgreSQL schema, so parallel runs never collide.
+PG_SCHEMA = f"mitsprache_test_{os.getpid()}"
+
+
+def _reset_postgres(url: str) -> dict:
+    """Empty this process's schema and return engine options that put it first on the search path."""
     engine = create_engine(url)
     with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
+        conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+        conn.execute(text(f"CREATE SCHEMA {PG_SCHEMA}"))
     engine.dispose()
+    return {"pool_pre_ping": True, "connect_args": {"options": f"-csearch_path={PG_SCHEMA}"}}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_postgres_schema():
+    """Remove this run's schema at the end of the session."""
+    yield
+    if TEST_DATABASE_URL:
+        engine = create_engine(TEST_DATABASE_URL)
+        with engine.begin() as conn:
+            conn.execute(text(f"DROP SCHEMA IF EXISTS {PG_SCHEMA} CASCADE"))
+        engine.dispose()
 
 
 @pytest.fixture
@@ -83,7 +100,7 @@ def make_app(tmp_path, clock):
 
     def factory(plugins=None, *, extra_plugins=None, theme="default", **config):
         if TEST_DATABASE_URL:
-            _reset_postgres(TEST_DATABASE_URL)
+            config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", _reset_postgres(TEST_DATABASE_URL))
             url = TEST_DATABASE_URL
         else:
             url = f"sqlite:///{tmp_path / f'test{len(built)}.db'}"
