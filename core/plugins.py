@@ -17,6 +17,8 @@ Installing a plugin does not enable it: only names listed in the config's
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 import pkgutil
 from dataclasses import dataclass
 from importlib.metadata import entry_points
@@ -99,6 +101,10 @@ def build_plugin_manager(enabled: list[str], extra: list[Any] | None = None) -> 
 
     for name, module in modules.items():
         pm.register(module, name=name)
+    if os.environ.get("MITSPRACHE_TRACE_HOOKS"):
+        # A newcomer's aid: print every hook call with its arguments and results.
+        pm.trace.root.setwriter(lambda message: print(message, end="", file=sys.stderr))
+        pm.enable_tracing()
     pm.hook.add_hookspecs(plugin_manager=pm)
     # A misspelt hook name (``def register_phasekinds``) fails here, not silently.
     pm.check_pending()
