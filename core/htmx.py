@@ -9,15 +9,19 @@ navigation or a history restore, which need the whole document.
 """
 from __future__ import annotations
 
-from flask import make_response, render_template, request
+from flask import make_response, render_template
+
+from .extensions import htmx
+
+
+def is_htmx() -> bool:
+    """True for any request htmx made (``HX-Request: true``)."""
+    return bool(htmx)
 
 
 def wants_fragment() -> bool:
     """True when the request came from htmx asking for a partial swap."""
-    hx = getattr(request, "htmx", None)
-    if not hx:
-        return False
-    return not (hx.boosted or hx.history_restore_request)
+    return bool(htmx) and not (htmx.boosted or htmx.history_restore_request)
 
 
 def render_page_or_fragment(page: str, fragment: str, status: int = 200, **context):

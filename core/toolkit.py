@@ -22,7 +22,7 @@ from werkzeug.exceptions import HTTPException
 from . import hookimpl
 from .clock import now
 from .extensions import db
-from .htmx import render_page_or_fragment, wants_fragment
+from .htmx import is_htmx, render_page_or_fragment, wants_fragment
 from .models import Phase, PhaseState, Project, User
 from .policy import ALLOW, Decision, active_phase_for, can, has_role, known_phases, participation_decision
 from .sanitize import clean_html, excerpt, plain_text, text_to_html
@@ -66,7 +66,7 @@ def require(action: str, obj: Any = None, *, project: Project | None = None) -> 
         return decision
     if decision.code == "login":
         target = url_for("auth.login", next=_back_path())
-        if getattr(request, "htmx", None):
+        if is_htmx():
             response = make_response("", 204)
             response.headers["HX-Redirect"] = target
         else:
@@ -80,6 +80,6 @@ def require(action: str, obj: Any = None, *, project: Project | None = None) -> 
 __all__ = [
     "ALLOW", "Decision", "Phase", "PhaseState", "Project", "User", "abort", "active_phase_for", "can",
     "clean_html", "current_user", "db", "excerpt", "format_day", "format_moment", "get_or_404", "has_role",
-    "hookimpl", "known_phases", "load_project", "now", "participation_decision", "plain_text",
+    "hookimpl", "is_htmx", "known_phases", "load_project", "now", "participation_decision", "plain_text",
     "render_page_or_fragment", "require", "text_to_html", "wants_fragment",
 ]
