@@ -1,0 +1,128 @@
+"""Ideas: participants submit ideas in an ``ideas`` phase; the ideas are discussed, filtered and exported.
+
+Hooks implemented here (a table of contents; the work happens in the modules):
+
+- ``register_models``: :mod:`.models` (``ideas_idea``, ``ideas_category``)
+- ``register_phase_kinds``: the ``ideas`` kind (submit ideas, comment, rate comments)
+- ``register_blueprints``: :mod:`.views` (``/p/<slug>/ideas``)
+- ``project_tabs``: "Ideas" while the project has ideas or an ideas phase; "Idea categories" for initiators
+- ``check_permission``: authors edit/withdraw their own ideas while an ideas phase is active
+- ``register_exporters``: the ``ideas`` table (:mod:`.exports`)
+- ``register_commentables`` (comments plugin): ideas can be discussed
+- ``register_votables`` (voting plugin, optional): ideas can be supported
+- ``seed_demo``: :mod:`.demo`
+"""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from core import hookimpl
+from core.registry import PhaseKind, ProjectTab
+
+NEEDS = ["comments"]
+
+FEATURES = frozenset({"idea.create", "comment.create", "comment.rate"})
+OWNER_ACTIONS = {"idea.edit", "idea.delete"}
+
+
+@hookimpl
+def register_models():
+    from .models import Category, Idea
+
+    return [Category, Idea]
+
+
+@hookimpl
+def register_phase_kinds(register):
+    register(
+        PhaseKind(
+            "ideas",
+            label=_l("Ideas"),
+            features=FEATURES,
+            description=_l("Participants submit ideas, filed under categories, and discuss them."),
+            endpoint="ideas.index",
+        )
+    )
+
+
+@hookimpl
+def register_blueprints():
+    from .views import bp
+
+    return [bp]
+
+
+@hookimpl
+def project_tabs(project):
+    from core.extensions import db
+    from core.policy import can, known_phases
+    from core.clock import now
+    from core.models import PhaseState
+
+    from .models import Idea
+
+    phases = [p for p in known_phases(project) if p.kind == "ideas"]
+    tabs = []
+    at = now()
+    started = any(p.state(at) is not PhaseState.UPCOMING for p in phases)
+    if started or db.session.scalar(db.select(Idea.id).where(Idea.project_id == project.id).limit(1)) is not None:
+        tabs.append(ProjectTab("ideas", _l("Ideas"), "ideas.index", order=20))
+    if phases and can(current_user, "project.manage", project):
+        tabs.append(ProjectTab("idea-categories", _l("Idea categories"), "ideas.categories", order=90))
+    return tabs
+
+
+@hookimpl
+def check_permission(user, action, obj, project):
+    from core.policy import Decision, participation_decision
+
+    from .models import Idea
+
+    if action.startswith("comment.") and isinstance(obj, Idea) and obj.is_hidden:
+        return Decision(False, _("This idea was hidden by moderation."), "forbidden")
+    if action not in OWNER_ACTIONS:
+        return None
+    if not isinstance(obj, Idea):
+        return Decision(False, _("You are not allowed to do this."), "forbidden")
+    if not getattr(user, "is_authenticated", False):
+        return Decision(False, _("Please log in to participate."), "login")
+    if obj.author_id != user.id:
+        return Decision(False, _("Only its author may change an idea."), "forbidden")
+    if obj.is_hidden:
+        return Decision(False, _("This idea was hidden by moderation and cannot be changed."), "forbidden")
+    decision = participation_decision("idea.create", project)
+    return True if decision else decision
+
+
+@hookimpl
+def register_exporters(register):
+    from .exports import EXPORTER
+
+    register(EXPORTER)
+
+
+@hookimpl
+def register_commentables(register):
+    from plugins.comments.api import Commentable
+
+    from .services import idea_url, load_ideas
+
+    register(Commentable("idea", _l("Idea"), load=load_ideas, url=idea_url))
+
+
+@hookimpl(optionalhook=True)
+def register_votables(register):
+    from plugins.voting.api import Votable  # only imported when voting calls this hook
+
+    from .services import load_ideas
+
+    register(Votable("idea", _l("Ideas"), load=load_ideas, title=lambda idea: idea.title, endpoint="ideas.index"))
+
+
+@hookimpl
+def seed_demo(demo):
+    from .demo import seed
+
+    seed(demo)

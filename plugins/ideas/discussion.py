@@ -1,0 +1,73 @@
+"""The one place where the ideas plugin talks to the comments plugin (``plugins.comments.api``).
+
+Everything comments-specific goes through these functions, so a change in the
+comments API is fixed here only.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from markupsafe import Markup
+
+TARGET = "idea"
+
+
+def _api():
+    from plugins.comments import api
+
+    return api
+
+
+def thread_html(idea) -> Markup:
+    """The full discussion widget under an idea."""
+    return _api().thread_html(TARGET, idea.id, idea.project)
+
+
+def comment_counts(ids) -> dict[int, int]:
+    """{idea id: number of comments}, in one query."""
+    ids = list(ids)
+    if not ids:
+        return {}
+    return _api().comment_counts(TARGET, ids)
+
+
+def comment_count_expression(id_column) -> Any:
+    """A correlated SQL expression counting an idea's comments, for "most discussed" sorting.
+
+    Uses the comments plugin's own expression builder when it offers one.
+    """
+    api = _api()
+    for name in ("comment_count_expression", "count_expression", "comment_count_subquery"):
+        builder = getattr(api, name, None)
+        if builder is not None:
+            return builder(TARGET, id_column)
+    return _fallback_count_expression(id_column)
+
+
+def _fallback_count_expression(id_column) -> Any:
+    """Only if comments offers no expression: count over its model directly (kept in this one function)."""
+    from sqlalchemy import func, select
+
+    from plugins.comments import models
+
+    Comment = models.Comment
+    return (
+        select(func.count(Comment.id))
+        .where(Comment.target_type == TARGET, Comment.target_id == id_column, Comment.status != models.DELETED)
+        .correlate_except(Comment)
+        .scalar_subquery()
+    )
+
+
+def add_comment(idea, author, text, parent=None, created_at=None):
+    """Demo content and tests: a comment under ``idea``."""
+    return _api().add_comment(TARGET, idea.id, idea.project, author, text, parent=parent, created_at=created_at)
+
+
+def can_delete_thread() -> bool:
+    return hasattr(_api(), "delete_thread")
+
+
+def delete_thread(idea) -> None:
+    """When an author withdraws an idea, its discussion goes too (only if the comments plugin offers that)."""
+    _api().delete_thread(TARGET, idea.id)
