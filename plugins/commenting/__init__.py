@@ -1,0 +1,81 @@
+"""Commenting: a city publishes a draft (documents of chapters and paragraphs); people comment paragraph by paragraph.
+
+Phase kind ``commenting`` grants ``comment.create`` and ``comment.rate``; the
+discussions themselves come from the ``comments`` plugin, to which this plugin
+registers two commentable types, ``paragraph`` and ``chapter``. See README.md.
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from core import hookimpl
+from core.registry import PhaseKind
+
+NEEDS = ["comments"]
+FEATURES = frozenset({"comment.create", "comment.rate"})
+
+
+@hookimpl
+def register_models():
+    from .models import MODELS
+
+    return MODELS
+
+
+@hookimpl
+def register_phase_kinds(register):
+    register(PhaseKind(
+        "commenting",
+        label=_l("Commenting on a draft"),
+        features=FEATURES,
+        description=_l("People read a draft and comment on its paragraphs and chapters."),
+        endpoint="commenting.index",
+    ))
+
+
+@hookimpl(optionalhook=True)
+def register_commentables(register):
+    from plugins.commenting import services
+
+    from .discussion import CHAPTER, PARAGRAPH, api
+
+    commentable = api().Commentable
+    register(commentable(type=PARAGRAPH, label=_l("Paragraph"), load=services.load_paragraphs, url=services.paragraph_url))
+    register(commentable(type=CHAPTER, label=_l("Chapter"), load=services.load_chapters, url=services.chapter_url))
+
+
+@hookimpl
+def register_blueprints():
+    from .views import bp
+
+    return [bp]
+
+
+@hookimpl
+def project_tabs(project):
+    from .views import tab_for
+
+    return tab_for(project)
+
+
+@hookimpl(trylast=True)
+def register_exporters(register):
+    # The comments plugin registers a plain "comments" export too; registering last makes this one,
+    # with document, chapter and paragraph columns (and every other commentable type), the one served.
+    from .exports import EXPORTER
+
+    register(EXPORTER)
+
+
+@hookimpl
+def register_commands(cli):
+    from .cli import commenting_group
+
+    cli.add_command(commenting_group)
+
+
+@hookimpl
+def seed_demo(demo):
+    from .demo import seed
+
+    seed(demo)

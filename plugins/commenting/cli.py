@@ -1,0 +1,54 @@
+"""``mitsprache commenting import SLUG FILE.md`` and ``mitsprache commenting export SLUG``."""
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from core.cli import write_export
+from core.extensions import db
+from core.models import Project
+
+from .importer import MarkdownImportError
+from .models import Document
+
+
+@click.group("commenting")
+def commenting_group() -> None:
+    """Documents for paragraph-by-paragraph commenting."""
+
+
+@commenting_group.command("import")
+@click.argument("slug")
+@click.argument("file", type=click.File("rb"))
+@click.option("--document", "document_id", type=int, help="Replace the text of this document (refused if it has comments).")
+@with_appcontext
+def import_command(slug: str, file, document_id: int | None) -> None:
+    """Import a Markdown FILE as a new document of project SLUG."""
+    from .services import import_markdown
+
+    project = db.session.scalar(db.select(Project).where(Project.slug == slug))
+    if project is None:
+        raise click.ClickException(f"No project '{slug}'.")
+    document = None
+    if document_id is not None:
+        document = db.session.get(Document, document_id)
+        if document is None or document.project_id != project.id:
+            raise click.ClickException(f"Project '{slug}' has no document {document_id}.")
+    try:
+        result = import_markdown(project, file.read(), document)
+    except MarkdownImportError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    paragraphs = sum(len(c.paragraphs) for c in result.chapters)
+    click.echo(f"Imported “{result.title}” (document {result.id}): {len(result.chapters)} chapters, {paragraphs} paragraphs.")
+
+
+@commenting_group.command("export")
+@click.argument("slug")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write (default: standard output for CSV).")
+@with_appcontext
+def export_command(slug: str, fmt: str, output: str | None) -> None:
+    """Export every comment of project SLUG (the "All comments" table)."""
+    write_export(slug, "comments", fmt, output)
