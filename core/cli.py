@@ -15,7 +15,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from . import config as config_module
 from .app import create_all_tables, create_app
 from .extensions import db
-from .models import Project
+from .models import Project, User
 from .plugins import PluginConfigError, available_plugins, enabled_plugins
 from .services import DomainError, add_phase, create_project, create_user, find_user, parse_moment
 
@@ -40,8 +40,8 @@ def init_command(demo: bool) -> None:
         create_all_tables()
         click.echo(f"Database ready: {app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]}")
         if demo:
-            if db.session.scalar(db.select(Project.id).limit(1)):
-                click.echo("The database has projects already; no demo content added.")
+            if db.session.scalar(db.select(User.id).limit(1)):
+                click.echo("The database has users already; no demo content added.")
                 return
             from .demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
 

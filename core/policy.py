@@ -142,6 +142,8 @@ def _core_decision(user: Any, action: str, project: Project | None) -> Decision 
     if action == "project.view":
         return ALLOW
     if action in CORE_ROLE_ACTIONS:
+        if not getattr(user, "is_authenticated", False):
+            return Decision(False, _("Please log in to continue."), "login")
         if has_role(user, project, *CORE_ROLE_ACTIONS[action]):
             return ALLOW
         return Decision(False, _("You are not allowed to do this."), "forbidden")

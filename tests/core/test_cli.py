@@ -1,0 +1,71 @@
+"""The mitsprache command line, as an operator uses it."""
+import pytest
+from click.testing import CliRunner
+
+from core.cli import build_cli
+from core.extensions import db
+from core.models import Phase, Project, User
+
+
+@pytest.fixture
+def instance(tmp_path, monkeypatch):
+    monkeypatch.setenv("MITSPRACHE_INSTANCE", str(tmp_path))
+    monkeypatch.setenv("MITSPRACHE_DATABASE_URL", f"sqlite:///{tmp_path}/cli.db")
+    monkeypatch.setenv("MITSPRACHE_PLUGINS", "")
+    return tmp_path
+
+
+def run(*args, expect=0):
+    result = CliRunner().invoke(build_cli(), list(args), catch_exceptions=False)
+    assert result.exit_code == expect, result.output
+    return result.output
+
+
+def test_init_user_project_phase_plugins(instance):
+    assert "Wrote" in run("init")
+    assert (instance / "config.toml").exists()
+    assert "Created user ops@example.org (admin)" in run("user", "create", "ops@example.org", "--password", "long password 1", "--admin")
+    assert "already" in run("user", "create", "ops@example.org", "--password", "x" * 12, expect=1)
+    assert "Created project radweg" in run("project", "create", "radweg", "--title", "Radweg", "--initiator", "ops@example.org")
+    out = run("phase", "add", "radweg", "--kind", "nosuch", "--title", "X", "--start", "2026-04-01T00:00", "--end", "2026-04-02T00:00", expect=1)
+    assert "Unknown phase kind 'nosuch'" in out
+    bad = run("phase", "add", "radweg", "--kind", "x", "--title", "X", "--start", "tomorrow", "--end", "2026-04-02", expect=1)
+    assert "Unknown phase kind" in bad or "not an ISO 8601" in bad
+    listing = run("plugins")
+    assert "comments" in listing and "disabled" in listing
+
+    from core import create_app
+
+    app = create_app()
+    with app.app_context():
+        user = db.session.scalar(db.select(User))
+        assert user.is_admin and user.check_password("long password 1")
+        assert db.session.scalar(db.select(Project.title)) == "Radweg"
+
+
+def test_phase_add_parses_offsets_and_local_times(instance, monkeypatch):
+    import types
+
+    from core import hookimpl
+    from core.registry import PhaseKind
+
+    run("init")
+    run("project", "create", "p", "--title", "P")
+    kinds = types.SimpleNamespace(PLUGIN_NAME="kinds", register_phase_kinds=hookimpl(lambda register: register(PhaseKind("talk", "Talk"))))
+    import core.cli
+
+    original = core.cli.create_app
+    monkeypatch.setattr(core.cli, "create_app", lambda **kw: original(extra_plugins=[kinds], **kw))
+    run("phase", "add", "p", "--kind", "talk", "--title", "Local", "--start", "2026-01-10T00:00", "--end", "2026-01-20T23:59")
+    run("phase", "add", "p", "--kind", "talk", "--title", "Offset", "--start", "2026-01-10T00:00+00:00", "--end", "2026-01-11T00:00Z")
+    app = original(extra_plugins=[kinds])
+    with app.app_context():
+        phases = {p.title: p for p in db.session.scalars(db.select(Phase))}
+        assert phases["Local"].start.isoformat() == "2026-01-09T23:00:00+00:00"  # Berlin, CET
+        assert phases["Offset"].start.isoformat() == "2026-01-10T00:00:00+00:00"
+
+
+def test_init_demo_creates_users_and_refuses_twice(instance):
+    out = run("init", "--demo")
+    assert "admin@example.org" in out and "demo-password" in out
+    assert "no demo content added" in run("init", "--demo")
