@@ -1,0 +1,60 @@
+"""Comments: threaded discussion on anything another plugin registers as commentable.
+
+Agree/disagree, replies, editing while the phase runs, reports and moderation
+(hide with a public reason, restore, moderator remarks, a log of every action).
+Other plugins use the public API in :mod:`plugins.comments.api` and the
+``register_commentables`` hook (see ``README.md``).
+"""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from core import hookimpl
+from core.registry import ProjectTab
+
+
+@hookimpl
+def add_hookspecs(plugin_manager):
+    from . import hookspecs
+
+    plugin_manager.add_hookspecs(hookspecs)
+
+
+@hookimpl
+def register_models():
+    from .models import MODELS
+
+    return MODELS
+
+
+@hookimpl
+def register_blueprints():
+    from .views import bp, moderation_bp
+
+    return [bp, moderation_bp]
+
+
+@hookimpl
+def register_exporters(register):
+    from .exports import exporter
+
+    register(exporter)
+
+
+@hookimpl
+def project_tabs(project):
+    """A "Moderation" tab, for the project's moderators, initiators and admins only."""
+    from flask_login import current_user
+
+    from core.policy import can
+
+    if can(current_user, "comment.moderate", project=project):
+        return [ProjectTab("comments-moderation", _l("Moderation"), "comments_moderation.queue", order=900)]
+    return []
+
+
+@hookimpl
+def check_permission(user, action, obj, project):
+    from .permissions import check
+
+    return check(user, action, obj, project)

@@ -1,0 +1,213 @@
+"""The public API of the comments plugin: what other plugins import.
+
+::
+
+    from plugins.comments.api import Commentable, thread_html, comment_counts
+
+    @hookimpl
+    def register_commentables(register):
+        register(Commentable("idea", _l("Idea"), load=load_ideas, url=lambda idea: ...))
+
+    # in a view or template: the whole discussion widget for one idea
+    thread_html("idea", idea.id, idea.project)
+
+See ``plugins/comments/README.md`` for every function with examples.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, Callable, Iterable, Iterator
+from zoneinfo import ZoneInfo
+
+from flask import current_app, render_template, url_for
+from markupsafe import Markup
+from sqlalchemy import func, select
+
+from core.extensions import db
+
+from .models import AGREE, DELETED, DISAGREE, Comment, Vote
+
+
+@dataclass(frozen=True)
+class Commentable:
+    """A kind of object people can discuss.
+
+    ``type`` is a short name ("paragraph", "idea"); ``label`` a (lazy) translated
+    noun; ``load(ids)`` returns ``{id: obj}`` in one query, each ``obj`` with a
+    ``.project``; ``url(obj)`` links to where the object is shown (with anchor).
+    """
+
+    type: str
+    label: Any
+    load: Callable[[list[int]], dict[int, Any]]
+    url: Callable[[Any], str]
+
+
+@dataclass(frozen=True)
+class CommentRow:
+    """One comment as exports see it (``text`` is plain text; empty when deleted)."""
+
+    id: int
+    parent_id: int | None
+    target_type: str
+    target_id: int
+    author_name: str
+    text: str
+    created_at: datetime
+    edited_at: datetime | None
+    agree: int
+    disagree: int
+    status: str
+    moderation_reason: str | None
+    moderator_remark: str | None
+
+
+RESERVED_TYPES = frozenset({"c", "moderation"})  # path segments the comment URLs use
+
+
+def commentables() -> dict[str, Commentable]:
+    """Every registered commentable type, collected once per app from ``register_commentables``."""
+    ext = current_app.extensions
+    found = ext.get("comments.commentables")
+    if found is None:
+        found = {}
+
+        def register(commentable: Commentable) -> None:
+            if commentable.type in RESERVED_TYPES or "/" in commentable.type:
+                raise ValueError(f"{commentable.type!r} cannot be a commentable type name")
+            if commentable.type in found:
+                raise ValueError(f"commentable type {commentable.type!r} registered twice")
+            found[commentable.type] = commentable
+
+        ext["mitsprache"].pm.hook.register_commentables(register=register)
+        ext["comments.commentables"] = found
+    return found
+
+
+def get_commentable(target_type: str) -> Commentable | None:
+    return commentables().get(target_type)
+
+
+def thread_html(target_type: str, target_id: int, project, *, heading_level: int = 2, sort: str | None = None) -> Markup:
+    """The complete discussion widget for one target, ready to print in a template.
+
+    Comment form (or the participation notice / log-in prompt), sort switch,
+    the first page of top-level comments with reply previews. A fixed number of
+    queries whatever the size of the thread. ``heading_level`` sets the level of
+    the widget's heading (``<h2>`` by default) to fit into the host page.
+    """
+    from .thread import build_thread
+
+    view = build_thread(target_type, target_id, project, sort=sort, heading_level=heading_level)
+    return Markup(render_template("comments/_thread.html", t=view))
+
+
+def thread_url(target_type: str, target_id: int, **params: Any) -> str:
+    """A standalone page for the thread (works without JavaScript; htmx loads its fragment)."""
+    return url_for("comments.thread", target_type=target_type, target_id=target_id, **params)
+
+
+def comment_counts(target_type: str, target_ids: Iterable[int]) -> dict[int, int]:
+    """Comments including replies, not deleted, per target id (ids without comments: 0). One query."""
+    ids = list(dict.fromkeys(int(i) for i in target_ids))
+    counts = dict.fromkeys(ids, 0)
+    if not ids:
+        return counts
+    rows = db.session.execute(
+        select(Comment.target_id, func.count(Comment.id))
+        .where(Comment.target_type == target_type, Comment.target_id.in_(ids), Comment.status != DELETED)
+        .group_by(Comment.target_id)
+    )
+    counts.update({target_id: n for target_id, n in rows})
+    return counts
+
+
+def _vote_count(value: int):
+    return (
+        select(func.count(Vote.id))
+        .where(Vote.comment_id == Comment.id, Vote.value == value)
+        .correlate(Comment)
+        .scalar_subquery()
+    )
+
+
+def iter_comments(project_id: int, target_type: str | None = None) -> Iterator[CommentRow]:
+    """Every comment of a project (including hidden and deleted ones), streamed for exports.
+
+    Ordered by target type, target id and id; rows are fetched in batches
+    (``yield_per``: a server-side cursor on PostgreSQL), so memory stays flat.
+    """
+    from core.models import User
+
+    query = (
+        select(
+            Comment.id, Comment.parent_id, Comment.target_type, Comment.target_id, User.display_name,
+            Comment.text, Comment.created_at, Comment.edited_at, _vote_count(AGREE), _vote_count(DISAGREE),
+            Comment.status, Comment.moderation_reason, Comment.moderator_remark,
+        )
+        .join(User, User.id == Comment.author_id)
+        .where(Comment.project_id == project_id)
+        .order_by(Comment.target_type, Comment.target_id, Comment.id)
+        .execution_options(yield_per=500)
+    )
+    if target_type is not None:
+        query = query.where(Comment.target_type == target_type)
+    for row in db.session.execute(query):
+        (cid, parent_id, ttype, tid, author, text, created, edited, agree, disagree, status, reason, remark) = row
+        deleted = status == DELETED
+        yield CommentRow(
+            id=cid, parent_id=parent_id, target_type=ttype, target_id=tid,
+            author_name="" if deleted else author, text="" if deleted else (text or ""),
+            created_at=created, edited_at=edited, agree=agree or 0, disagree=disagree or 0,
+            status=status, moderation_reason=reason, moderator_remark=remark,
+        )
+
+
+def comments_per_day(project_id: int, target_type: str | None = None) -> list[tuple[date, int]]:
+    """Comments written per calendar day (deployment time zone), not deleted ones.
+
+    Days between the first and the last comment without comments are included
+    with 0, so the list can be charted directly. Empty list when there are none.
+    """
+    zone = ZoneInfo(current_app.config.get("BABEL_DEFAULT_TIMEZONE") or "UTC")
+    query = (
+        select(Comment.created_at)
+        .where(Comment.project_id == project_id, Comment.status != DELETED)
+        .execution_options(yield_per=2000)
+    )
+    if target_type is not None:
+        query = query.where(Comment.target_type == target_type)
+    counts: dict[date, int] = {}
+    for (created,) in db.session.execute(query):
+        day = created.astimezone(zone).date()
+        counts[day] = counts.get(day, 0) + 1
+    if not counts:
+        return []
+    first, last = min(counts), max(counts)
+    days = []
+    day = first
+    while day <= last:
+        days.append((day, counts.get(day, 0)))
+        day = date.fromordinal(day.toordinal() + 1)
+    return days
+
+
+def add_comment(target_type: str, target_id: int, project, author, text: str, parent=None, created_at: datetime | None = None) -> Comment:
+    """Store a comment without any permission or phase check: for demo seeding and tests.
+
+    ``parent`` is a :class:`Comment` (or its id) to reply to. Flushes, does not commit.
+    """
+    from .services import new_comment
+
+    if isinstance(parent, int):
+        parent = db.session.get(Comment, parent)
+    comment = new_comment(target_type, target_id, project, author, text, parent=parent, created_at=created_at)
+    db.session.flush()
+    return comment
+
+
+__all__ = [
+    "Comment", "CommentRow", "Commentable", "add_comment", "comment_counts", "comments_per_day",
+    "iter_comments", "thread_html", "thread_url",
+]

@@ -1,0 +1,267 @@
+"""Loading a thread for display with a fixed number of queries, whatever its size.
+
+One page of a thread costs: the target (owner plugin's ``load``), the top-level
+comments with their authors, the thread's comment count, the reply previews of
+all those comments (one window-function query, parents' authors joined), vote
+counts, the reader's own votes and reports, and for moderators the open reports.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import abort, request
+from flask_login import current_user
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import aliased, joinedload
+
+from core.extensions import db
+from core.htmx import wants_fragment
+from core.models import User
+from core.policy import Decision, can
+
+from .api import Commentable, _vote_count, get_commentable
+from .models import AGREE, DELETED, DISAGREE, HIDDEN, Comment, Report, Vote
+
+PER_PAGE = 20
+REPLY_PREVIEW = 3
+SORTS = ("newest", "oldest", "agreed")
+DEFAULT_SORT = "newest"
+
+
+@dataclass
+class Entry:
+    """A comment with everything its template needs, loaded in batches."""
+
+    c: Comment
+    agree: int = 0
+    disagree: int = 0
+    my_vote: int = 0
+    reported: bool = False
+    open_reports: int = 0
+    parent_name: str | None = None
+    parent_deleted: bool = False
+    replies: list["Entry"] = field(default_factory=list)
+    reply_count: int = 0
+
+    @property
+    def more_replies(self) -> int:
+        return max(self.reply_count - len(self.replies), 0)
+
+    @property
+    def deleted(self) -> bool:
+        return self.c.status == DELETED
+
+    @property
+    def hidden(self) -> bool:
+        return self.c.status == HIDDEN
+
+
+@dataclass
+class ThreadView:
+    target_type: str
+    target_id: int
+    project: Any
+    target: Any
+    commentable: Commentable
+    entries: list[Entry]
+    total: int
+    sort: str
+    page: int
+    has_more: bool
+    create: Decision
+    is_moderator: bool
+    heading_level: int = 2
+    focus_id: int | None = None
+    form: Any = None
+    back: str = ""
+    sorts: tuple[str, ...] = SORTS
+
+    @property
+    def dom_id(self) -> str:
+        return f"comments-{self.target_type}-{self.target_id}"
+
+
+def resolve_target(target_type: str, target_id: int) -> tuple[Commentable, Any]:
+    """The commentable and the target object, or 404 (unknown type, missing id, invisible project)."""
+    commentable = get_commentable(target_type)
+    if commentable is None:
+        abort(404)
+    target = commentable.load([target_id]).get(target_id)
+    if target is None or getattr(target, "project", None) is None:
+        abort(404)
+    if not can(current_user, "project.view", target.project):
+        abort(404)
+    return commentable, target
+
+
+def current_path() -> str:
+    """The page the reader is on: the request itself, or for htmx the page that sent it."""
+    if wants_fragment():
+        parts = urlsplit(request.headers.get("HX-Current-URL", ""))
+        if parts.path and (not parts.netloc or parts.netloc == request.host):
+            return parts.path + (f"?{parts.query}" if parts.query else "")
+    return request.full_path.rstrip("?")
+
+
+def _order(sort: str):
+    if sort == "oldest":
+        return (Comment.created_at.asc(), Comment.id.asc())
+    if sort == "agreed":
+        return (_vote_count(AGREE).desc(), Comment.created_at.desc(), Comment.id.desc())
+    return (Comment.created_at.desc(), Comment.id.desc())
+
+
+def load_top_level(target_type: str, target_id: int, sort: str, page: int) -> tuple[list[Entry], bool]:
+    reply = aliased(Comment)
+    query = (
+        select(Comment)
+        .options(joinedload(Comment.author))
+        .where(
+            Comment.target_type == target_type,
+            Comment.target_id == target_id,
+            Comment.parent_id.is_(None),
+            # A deleted comment nobody replied to leaves no trace.
+            or_(Comment.status != DELETED, exists().where(reply.root_id == Comment.id)),
+        )
+        .order_by(*_order(sort))
+        .offset((page - 1) * PER_PAGE)
+        .limit(PER_PAGE + 1)
+    )
+    rows = db.session.scalars(query).all()
+    return [Entry(c) for c in rows[:PER_PAGE]], len(rows) > PER_PAGE
+
+
+def attach_replies(roots: list[Entry], *, skip: int = 0, limit: int | None = REPLY_PREVIEW) -> list[Entry]:
+    """Load replies of all ``roots`` in one query: the first ``limit`` after ``skip`` per root, oldest first."""
+    by_id = {e.c.id: e for e in roots}
+    if not by_id:
+        return []
+    position = func.row_number().over(partition_by=Comment.root_id, order_by=Comment.id).label("position")
+    total = func.count(Comment.id).over(partition_by=Comment.root_id).label("total")
+    numbered = select(Comment.id.label("id"), position, total).where(Comment.root_id.in_(list(by_id))).subquery()
+    parent = aliased(Comment)
+    parent_author = aliased(User)
+    query = (
+        select(Comment, numbered.c.total, parent.status, parent_author.display_name)
+        .join(numbered, numbered.c.id == Comment.id)
+        .outerjoin(parent, parent.id == Comment.parent_id)
+        .outerjoin(parent_author, parent_author.id == parent.author_id)
+        .options(joinedload(Comment.author))
+        .where(numbered.c.position > skip)
+        .order_by(Comment.root_id, Comment.id)
+    )
+    if limit is not None:
+        query = query.where(numbered.c.position <= skip + limit)
+    loaded = []
+    for comment, count, parent_status, parent_name in db.session.execute(query):
+        root = by_id[comment.root_id]
+        entry = Entry(comment)
+        if comment.parent_id != comment.root_id:
+            entry.parent_deleted = parent_status == DELETED
+            entry.parent_name = parent_name
+        root.replies.append(entry)
+        root.reply_count = count
+        loaded.append(entry)
+    return loaded
+
+
+def decorate(entries: list[Entry], *, is_moderator: bool = False) -> None:
+    """Vote counts, the reader's votes and reports, open reports for moderators: one query each."""
+    by_id = {e.c.id: e for e in entries}
+    if not by_id:
+        return
+    ids = list(by_id)
+    for comment_id, value, n in db.session.execute(
+        select(Vote.comment_id, Vote.value, func.count(Vote.id))
+        .where(Vote.comment_id.in_(ids))
+        .group_by(Vote.comment_id, Vote.value)
+    ):
+        if value == AGREE:
+            by_id[comment_id].agree = n
+        elif value == DISAGREE:
+            by_id[comment_id].disagree = n
+    if current_user.is_authenticated:
+        for comment_id, value in db.session.execute(
+            select(Vote.comment_id, Vote.value).where(Vote.comment_id.in_(ids), Vote.user_id == current_user.id)
+        ):
+            by_id[comment_id].my_vote = value
+        for comment_id in db.session.scalars(
+            select(Report.comment_id).where(Report.comment_id.in_(ids), Report.user_id == current_user.id)
+        ):
+            by_id[comment_id].reported = True
+    if is_moderator:
+        for comment_id, n in db.session.execute(
+            select(Report.comment_id, func.count(Report.id))
+            .where(Report.comment_id.in_(ids), Report.resolved_at.is_(None))
+            .group_by(Report.comment_id)
+        ):
+            by_id[comment_id].open_reports = n
+
+
+def count_comments(target_type: str, target_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(Comment.id)).where(
+            Comment.target_type == target_type, Comment.target_id == target_id, Comment.status != DELETED
+        )
+    ) or 0
+
+
+def is_moderator(project) -> bool:
+    return bool(can(current_user, "comment.moderate", project=project))
+
+
+def build_thread(target_type, target_id, project, *, sort=None, page=1, heading_level=2, focus_id=None,
+                 form=None, target=None) -> ThreadView:
+    """Everything ``_thread.html`` needs for one page of a thread."""
+    commentable = get_commentable(target_type)
+    if commentable is None:
+        raise LookupError(f"no commentable type {target_type!r} is registered")
+    if target is None:
+        target = commentable.load([target_id]).get(target_id)
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    page = max(int(page or 1), 1)
+    moderator = is_moderator(project)
+    entries, has_more = load_top_level(target_type, target_id, sort, page)
+    replies = attach_replies(entries)
+    decorate(entries + replies, is_moderator=moderator)
+    create = can(current_user, "comment.create", target, project=project)
+    if form is None and create:
+        from .forms import CommentForm
+
+        form = CommentForm()
+    return ThreadView(
+        target_type=target_type, target_id=target_id, project=project, target=target, commentable=commentable,
+        entries=entries, total=count_comments(target_type, target_id), sort=sort, page=page, has_more=has_more,
+        create=create, is_moderator=moderator, heading_level=heading_level, focus_id=focus_id, form=form,
+        back=current_path(),
+    )
+
+
+def single_entry(comment: Comment, *, is_moderator: bool = False) -> Entry:
+    """One comment for re-rendering after an edit, vote or moderation action."""
+    entry = Entry(comment)
+    if comment.parent_id and comment.parent_id != comment.root_id:
+        row = db.session.execute(
+            select(Comment.status, User.display_name).join(User, User.id == Comment.author_id)
+            .where(Comment.id == comment.parent_id)
+        ).first()
+        if row:
+            entry.parent_deleted = row[0] == DELETED
+            entry.parent_name = row[1]
+    decorate([entry], is_moderator=is_moderator)
+    return entry
+
+
+def root_with_replies(root: Comment, *, is_moderator: bool = False, skip: int = 0) -> Entry:
+    """A top-level comment with all its replies (after ``skip``), for the permalink page and "show more"."""
+    entry = Entry(root)
+    replies = attach_replies([entry], skip=skip, limit=None)
+    decorate([entry, *replies], is_moderator=is_moderator)
+    if skip:
+        entry.reply_count = len(replies)
+    return entry
+
+
+
