@@ -1,0 +1,60 @@
+"""The voting plugin's public API for other plugins. Importing it has no side effects.
+
+Other plugins may import this module even when voting is disabled (it touches no
+tables on import); everything else in ``plugins.voting`` is internal.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable
+
+
+@dataclass(frozen=True)
+class Votable:
+    """An item type that can be rated in ``rating`` phases.
+
+    ``type`` is the item type passed to ``item_fragments`` (``"idea"``), ``label``
+    a plural name for people, ``load(ids)`` returns ``{id: item}`` (one query) for
+    the items that exist; each item has ``.project``.
+
+    Optional: ``title(item)`` names an item for screen readers ("Support: Mehr
+    Bäume"); ``endpoint`` is the list view (called with ``slug=``) that the rating
+    phase's "Take part" button leads to; ``export_key`` is the key of the owner's
+    :class:`core.registry.Exporter` whose rows start with the item id (default:
+    ``type + "s"``, so ``"ideas"`` for ``"idea"``).
+    """
+
+    type: str
+    label: Any
+    load: Callable[[list[int]], dict[int, Any]]
+    title: Callable[[Any], str] | None = None
+    endpoint: str | None = None
+    export_key: str | None = None
+
+    @property
+    def exports_as(self) -> str:
+        return self.export_key or f"{self.type}s"
+
+    def title_of(self, item: Any) -> str:
+        if self.title is not None:
+            return str(self.title(item))
+        return str(getattr(item, "title", "") or "")
+
+
+def vote_counts(item_type: str, item_ids: Iterable[int], phase_id: int | None = None) -> dict[int, dict]:
+    """``{item_id: {"up": n, "down": m, "score": n - m}}`` in one query, for ids with votes.
+
+    Counts the votes of one rating phase with ``phase_id``; without it, of all
+    phases (a project usually has one rating phase). Items without votes are
+    missing from the result; use ``.get(id, ZERO)``. Needs an app context and
+    the voting plugin enabled.
+    """
+    from .services import count_votes
+
+    return count_votes(item_type, list(item_ids), phase_id)
+
+
+#: What :func:`vote_counts` means for an item nobody voted on.
+ZERO = {"up": 0, "down": 0, "score": 0}
+
+__all__ = ["Votable", "ZERO", "vote_counts"]
