@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -45,8 +46,10 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: now())
 
     def set_password(self, password: str) -> None:
-        # scrypt: Werkzeug's default and a current memory-hard algorithm.
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        # scrypt: a current memory-hard algorithm. Tests configure a cheap method
+        # (PASSWORD_HASH_METHOD) because scrypt costs ~150 ms per user by design.
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -112,6 +112,7 @@ def make_app(tmp_path, clock):
             "default_locale": "en",
             "TESTING": True,
             "RATELIMIT_ENABLED": False,
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # scrypt is slow on purpose; tests/core/test_auth checks it
             **config,
         }
         app = create_app(settings, instance_path=tmp_path / "instance", clock=clock, extra_plugins=extra_plugins)

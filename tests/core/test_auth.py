@@ -22,7 +22,8 @@ REGISTRATION = {
 }
 
 
-def test_register_logs_in_and_stores_a_hashed_password(core_app):
+def test_register_logs_in_and_stores_a_hashed_password(make_app):
+    core_app = make_app(plugins=[], PASSWORD_HASH_METHOD="scrypt")  # the production default
     client = core_app.test_client()
     response = client.post("/register", data=dict(REGISTRATION), follow_redirects=True)
     page = response.get_data(as_text=True)
