@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from core.cli import write_export
@@ -24,6 +25,12 @@ def commenting_group() -> None:
 @with_appcontext
 def import_command(slug: str, file, document_id: int | None) -> None:
     """Import a Markdown FILE as a new document of project SLUG."""
+    # Messages are translated; the core picks the language from a request, so give it a blank one.
+    with current_app.test_request_context("/"):
+        _import(slug, file, document_id)
+
+
+def _import(slug: str, file, document_id: int | None) -> None:
     from .services import import_markdown
 
     project = db.session.scalar(db.select(Project).where(Project.slug == slug))

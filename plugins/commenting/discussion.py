@@ -21,8 +21,11 @@ def api() -> Any:
     return importlib.import_module(f"{plugin.__name__}.api")
 
 
-def thread_html(target_type: str, target_id: int, project):
-    return api().thread_html(target_type, target_id, project)
+def thread_html(target_type: str, target_id: int, project, heading_level: int = 2):
+    try:
+        return api().thread_html(target_type, target_id, project, heading_level=heading_level)
+    except TypeError:  # an API without heading levels
+        return api().thread_html(target_type, target_id, project)
 
 
 def thread_url(target_type: str, target_id: int) -> str:

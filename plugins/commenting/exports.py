@@ -6,6 +6,9 @@ paragraph places (document, chapter, number, excerpt) are loaded up front.
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
+
+from flask import current_app, has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -16,7 +19,18 @@ from . import discussion, services
 KEY = "comments"
 
 
+def _locale_context():
+    """Translations need a request (the core picks the language from it); the command line has none,
+    so it gets a blank one: the deployment's default language."""
+    return nullcontext() if has_request_context() else current_app.test_request_context("/")
+
+
 def headers(project) -> list[str]:
+    with _locale_context():
+        return _headers()
+
+
+def _headers() -> list[str]:
     # By the core's convention the first column is the exported item's id.
     return [
         _("Comment ID"), _("Document"), _("Chapter"), _("Paragraph number"), _("Paragraph excerpt"),
@@ -31,10 +45,12 @@ def status_labels() -> dict[str, str]:
 
 def rows(project):
     paragraph_places, chapter_places = services.places(project)
-    labels = status_labels()
     get_commentable = getattr(discussion.api(), "get_commentable", None)
-    whole_chapter = _("(the chapter as a whole)")
-    removed = _("(deleted from the document)")
+    with _locale_context():
+        labels = status_labels()
+        whole_chapter = _("(the chapter as a whole)")
+        removed = _("(deleted from the document)")
+        type_labels = {}
     for row in discussion.iter_comments(project.id):
         if row.target_type == discussion.PARAGRAPH:
             place = paragraph_places.get(row.target_id)
@@ -47,7 +63,10 @@ def rows(project):
             commentable = get_commentable(row.target_type) if get_commentable else None
             if commentable is None:
                 continue  # its plugin is disabled
-            place, excerpt = None, f"{commentable.label} {row.target_id}"
+            if row.target_type not in type_labels:
+                with _locale_context():
+                    type_labels[row.target_type] = str(commentable.label)
+            place, excerpt = None, f"{type_labels[row.target_type]} {row.target_id}"
         yield [
             row.id,
             place.document if place else "",

@@ -34,7 +34,9 @@ TITLE_MAX = 200
 _ODD_SPACES = re.compile("[\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u2004\u2005\u2006\u2008\u205f\u3000]")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 #: Bullet characters at the start of a line (after optional indentation).
-_BULLET = re.compile(r"^([ \t]*)(?:[•◦▪▫‣●○■□⁃∙·]\s*|[–—−]\s+)(?=\S)")
+_BULLET = re.compile(r"^([ \t]*)([•◦▪▫‣●○■□⁃∙·](?:\s*)|[–—−]\s+)(?=\S)")
+_NATIVE_ITEM = re.compile(r"^[ \t]*([-*+])[ \t]")
+_MARKERS = ("-", "*", "+")
 _TRAILING = re.compile(r"[ \t]+$", re.M)
 
 
@@ -83,10 +85,43 @@ def normalise(text: str) -> str:
     text = _INVISIBLE.sub("", text)
     text = _ODD_SPACES.sub(" ", text)
     text = text.replace("\t", "    ")
-    lines = []
-    for line in text.split("\n"):
-        lines.append(_BULLET.sub(lambda m: f"{m.group(1)}- ", line))
-    return _TRAILING.sub("", "\n".join(lines))
+    return _TRAILING.sub("", "\n".join(_convert_bullets(text.split("\n"))))
+
+
+def _convert_bullets(lines: list[str]) -> list[str]:
+    """Turn "• item" lines into Markdown items; each new list gets a marker unlike the previous list's.
+
+    Markdown joins neighbouring lists with the same marker, so "– a – b" followed by "▪ c ▪ d" would
+    become one list; a different marker keeps them apart, as the author saw them.
+    """
+    result = []
+    last_marker = ""  # marker of the most recent list item line
+    last_bullet = ""  # the odd bullet character of the most recent converted run
+    blank_since = False  # only blank lines since the last list item?
+    for line in lines:
+        match = _BULLET.match(line)
+        if match:
+            bullet = match.group(2).strip()
+            if not (last_bullet == bullet and last_marker and (blank_since or result and _BULLET_DONE(result[-1]))):
+                last_marker = next(m for m in _MARKERS if m != last_marker)
+            last_bullet = bullet
+            blank_since = False
+            result.append(f"{match.group(1)}{last_marker} {line[match.end():]}")
+            continue
+        native = _NATIVE_ITEM.match(line)
+        if native:
+            last_marker, last_bullet, blank_since = native.group(1), "", False
+        elif line.strip():
+            if not line.startswith((" ", "\t")):
+                last_bullet, blank_since = "", False  # a paragraph ends the list
+        else:
+            blank_since = bool(last_bullet)
+        result.append(line)
+    return result
+
+
+def _BULLET_DONE(line: str) -> bool:
+    return bool(_NATIVE_ITEM.match(line))
 
 
 def _markdown() -> MarkdownIt:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import url_for
-from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm import joinedload
 
 from core.extensions import db
@@ -221,9 +221,13 @@ def import_markdown(project: Project, source: bytes | str, document: Document | 
     existing = comment_count_of_document(document)
     if existing:
         raise MarkdownImportError(
-            _("“%(title)s” already has %(count)d comments. Importing again would delete them, so nothing was "
-              "changed. Edit the text in the browser instead, or import the file as a new document.",
-              title=document.title, count=existing)
+            ngettext(
+                "“%(title)s” already has %(num)d comment. Importing again would delete it, so nothing was "
+                "changed. Edit the text in the browser instead, or import the file as a new document.",
+                "“%(title)s” already has %(num)d comments. Importing again would delete them, so nothing was "
+                "changed. Edit the text in the browser instead, or import the file as a new document.",
+                existing, title=document.title,
+            )
         )
     for chapter in chapters_of(document):
         db.session.delete(chapter)

@@ -17,7 +17,9 @@ from core.toolkit import (
     get_or_404,
     load_project,
     participation_decision,
+    render_page_or_fragment,
     require,
+    wants_fragment,
 )
 
 from . import discussion, services, stats
@@ -118,25 +120,29 @@ def chapter(slug, chapter_id):
         totals=totals, number=number,
         previous=chapters[index - 1] if index > 0 else None,
         next=chapters[index + 1] if index + 1 < len(chapters) else None,
-        thread=discussion.thread_html(discussion.CHAPTER, current.id, project),
-        thread_url=discussion.thread_url,
+        thread=discussion.thread_html(discussion.CHAPTER, current.id, project, heading_level=3),
         **_participation(project),
     )
 
 
 @bp.get("/paragraph/<int:paragraph_id>")
 def paragraph(slug, paragraph_id):
-    """A paragraph with its whole discussion: where the chapter page's links lead without JavaScript."""
+    """A paragraph with its whole discussion: where the chapter page's links lead without JavaScript.
+
+    For htmx (the chapter page's "Discuss" toggle) only the discussion widget, loaded below the paragraph.
+    """
     project = load_project(slug)
     item = get_or_404(Paragraph, paragraph_id, project)
     current = item.chapter
     chapters = services.chapters_of(current.document)
     siblings = services.paragraphs_of(current)
-    return render_template(
-        "commenting/paragraph.html", project=project, document=current.document, chapter=current, paragraph=item,
-        number=f"{chapters.index(current) + 1}.{siblings.index(item) + 1}",
-        thread=discussion.thread_html(discussion.PARAGRAPH, item.id, project),
-        **_participation(project),
+    fragment = wants_fragment()
+    return render_page_or_fragment(
+        "commenting/paragraph.html", "commenting/_discussion.html", project=project, document=current.document,
+        chapter=current, paragraph=item, number=f"{chapters.index(current) + 1}.{siblings.index(item) + 1}",
+        # In place below the paragraph (an <h2> on the chapter page) or as the page's own section.
+        thread=discussion.thread_html(discussion.PARAGRAPH, item.id, project, heading_level=3 if fragment else 2),
+        **({} if fragment else _participation(project)),
     )
 
 
