@@ -135,8 +135,10 @@ def thread(target_type: str, target_id: int):
     focus = request.args.get("focus")
     t = build_thread(target_type, target_id, target.project, sort=request.args.get("sort"), page=page, target=target)
     t.focus_sort = focus == "sort"
-    return render_page_or_fragment("comments/thread.html", "comments/_body.html", t=t, target=target,
-                                   commentable=commentable)
+    # htmx: the sort switch swaps the widget's body; anything else (an owner plugin loading the
+    # discussion into its page) gets the whole widget with its status region.
+    fragment = "comments/_body.html" if request.headers.get("HX-Target") == f"{t.dom_id}-body" else "comments/_thread.html"
+    return render_page_or_fragment("comments/thread.html", fragment, t=t, target=target, commentable=commentable)
 
 
 @bp.get("/<target_type>/<int:target_id>/more")
@@ -146,7 +148,7 @@ def more(target_type: str, target_id: int):
     sort = request.args.get("sort")
     if not wants_fragment():
         return redirect(thread_url(target_type, target_id, sort=sort, page=page))
-    _, target = resolve_target(target_type, target_id)
+    _commentable, target = resolve_target(target_type, target_id)
     t = build_thread(target_type, target_id, target.project, sort=sort, page=page, target=target)
     t.focus_id = t.entries[0].c.id if t.entries else None
     return _fragment("comments/_page.html", t=t)
@@ -154,7 +156,7 @@ def more(target_type: str, target_id: int):
 
 @bp.post("/<target_type>/<int:target_id>")
 def create(target_type: str, target_id: int):
-    _, target = resolve_target(target_type, target_id)
+    _commentable, target = resolve_target(target_type, target_id)
     project = target.project
     form = CommentForm()
     parent = None
