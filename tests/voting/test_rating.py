@@ -298,4 +298,4 @@ def test_german_widget(rating, login):
     r = rating(max_votes=3)
     page = login(r.app, r.people.anna).get(f"/p/{r.slug}/things", headers={"Accept-Language": "de"}).get_data(as_text=True)
     first = widget(page, r.things[0])
-    assert "Unterstützen" in first and "0 Unterstützende" in first and "Sie haben noch 3 von 3 Stimmen." in first
+    assert "Unterstützen" in first and "0 Unterstützungen" in first and "Sie haben noch 3 von 3 Stimmen." in first
