@@ -1,0 +1,32 @@
+"""The demo content: a finished brainstorm (followed by voting, if enabled) and an open one."""
+from __future__ import annotations
+
+from core.demo import seed_demo
+from core.extensions import db
+
+
+def test_demo_seeds_both_projects(make_app):
+    app = make_app(plugins=["comments", "ideas"])
+    with app.app_context():
+        seed_demo()
+    client = app.test_client()
+    page = client.get("/p/kiezfonds/ideas").get_data(as_text=True)
+    assert "Was soll unser Kiez als Nächstes fördern?" in page
+    assert "8 ideas" in page and "Hochbeete auf dem Schulhof" in page
+    assert "Participation ended on" in page and "Submit an idea" not in page
+    assert "2 comments" in page
+    page = client.get("/p/spielplatz-ideen/ideas").get_data(as_text=True)
+    assert "Mehr Schatten" in page and "to take part." in page
+
+
+def test_demo_adds_a_rating_phase_when_voting_runs(make_app):
+    app = make_app(plugins=["comments", "ideas", "voting"])
+    with app.app_context():
+        seed_demo()
+        from core.models import Project
+
+        project = db.session.scalar(db.select(Project).where(Project.slug == "kiezfonds"))
+        kinds = [p.kind for p in project.phases]
+    assert kinds[:2] == ["ideas", "rating"]
+    page = app.test_client().get("/p/kiezfonds/ideas").get_data(as_text=True)
+    assert "Hochbeete auf dem Schulhof" in page
