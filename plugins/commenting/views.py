@@ -80,14 +80,17 @@ def index(slug):
     )
 
 
-def _chapter_totals(chapter_ids) -> dict[int, int]:
-    """Comments per chapter (on the chapter itself and its paragraphs), in three queries."""
+def _chapter_totals(chapter_ids, paragraph_counts: dict | None = None) -> dict[int, int]:
+    """Comments per chapter (on the chapter itself and its paragraphs), in three queries.
+
+    Pass a dict as ``paragraph_counts`` to receive the per-paragraph counts too.
+    """
     by_chapter = services.paragraph_ids_by_chapter(chapter_ids)
-    paragraph_counts = discussion.counts(discussion.PARAGRAPH, [p for ids in by_chapter.values() for p in ids])
+    counts = discussion.counts(discussion.PARAGRAPH, [p for ids in by_chapter.values() for p in ids])
+    if paragraph_counts is not None:
+        paragraph_counts.update(counts)
     chapter_counts = discussion.counts(discussion.CHAPTER, chapter_ids)
-    return {
-        cid: chapter_counts.get(cid, 0) + sum(paragraph_counts.get(p, 0) for p in ids) for cid, ids in by_chapter.items()
-    }
+    return {cid: chapter_counts.get(cid, 0) + sum(counts.get(p, 0) for p in ids) for cid, ids in by_chapter.items()}
 
 
 @bp.get("/<int:document_id>")
@@ -110,8 +113,8 @@ def chapter(slug, chapter_id):
     doc = current.document
     chapters = services.chapters_of(doc)
     paragraphs = services.paragraphs_of(current)
-    counts = discussion.counts(discussion.PARAGRAPH, [p.id for p in paragraphs])
-    totals = _chapter_totals([c.id for c in chapters])
+    counts: dict[int, int] = {}
+    totals = _chapter_totals([c.id for c in chapters], counts)
     number = chapters.index(current) + 1
     index = chapters.index(current)
     return render_template(
