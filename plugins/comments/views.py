@@ -11,7 +11,7 @@ import json
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import format_decimal, gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -39,6 +39,12 @@ from .thread import (
 
 bp = Blueprint("comments", __name__, url_prefix="/comments")
 moderation_bp = Blueprint("comments_moderation", __name__, url_prefix="/p/<slug>/comments")
+
+
+@bp.app_template_filter("comment_number")
+def comment_number_filter(value):
+    """A count in the reader's language: 1,000 / 1.000."""
+    return format_decimal(value)
 
 
 @bp.app_template_filter("comment_text")

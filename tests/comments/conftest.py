@@ -58,12 +58,12 @@ def rows(app, **filters):
 
 def seed(app, world, author, text, *, parent=None, created_at=None, target=None):
     """Store a comment directly through the public ``add_comment`` helper; returns its id."""
-    from core.models import Project, User
+    from core.models import User
     from plugins.comments.api import add_comment
 
     with app.app_context():
-        project = db.session.get(Project, world.ids.project)
+        note = db.session.get(notes_plugin.CNote, target or world.note)
         user = db.session.get(User, author.id)
-        comment = add_comment("note", target or world.note, project, user, text, parent=parent, created_at=created_at)
+        comment = add_comment("note", note.id, note.project, user, text, parent=parent, created_at=created_at)
         db.session.commit()
         return comment.id

@@ -1,0 +1,85 @@
+"""A page of a thread costs a fixed number of queries, whether it has 10 comments or 1,000."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event
+
+from core.extensions import db
+from tests.comments import notes_plugin
+from tests.conftest import T0
+
+
+def _fill(app, world, note_id, n):
+    """``n`` comments: top-level ones, each with 4 replies (one a reply to a reply), votes and a report."""
+    from core.models import User
+    from plugins.comments.api import add_comment
+    from plugins.comments.models import Report, Vote
+
+    with app.app_context():
+        note = db.session.get(notes_plugin.CNote, note_id)
+        people = [db.session.get(User, p.id) for p in (world.people.anna, world.people.ben, world.people.initiator)]
+        made = 0
+        i = 0
+        while made < n:
+            root = add_comment("note", note.id, note.project, people[i % 3], f"Wurzel {i}",
+                               created_at=T0 - timedelta(minutes=n - made))
+            made += 1
+            last = root
+            for j in range(4):
+                if made >= n:
+                    break
+                last = add_comment("note", note.id, note.project, people[(i + j + 1) % 3], f"Antwort {i}.{j}",
+                                   parent=last if j == 3 else root)
+                made += 1
+            db.session.flush()
+            db.session.add_all([Vote(comment_id=root.id, user_id=people[1].id, value=1),
+                                Vote(comment_id=root.id, user_id=people[2].id, value=-1),
+                                Report(comment_id=root.id, project_id=note.project_id, user_id=people[1].id, reason="spam")])
+            i += 1
+        db.session.commit()
+
+
+def _count_queries(app, client, url):
+    statements = []
+
+    def listener(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    assert response.status_code == 200
+    return len(statements), response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("who", ["anonymous", "ben", "moderator"])
+def test_thread_pages_cost_the_same_number_of_queries_for_10_and_1000_comments(world, login, who):
+    app = world.app
+    with app.app_context():
+        big = notes_plugin.CNote(project_id=world.ids.project, title="Viel diskutiert")
+        db.session.add(big)
+        db.session.commit()
+        big_id = big.id
+    _fill(app, world, world.note, 10)
+    _fill(app, world, big_id, 1000)
+    client = login(app, None if who == "anonymous" else getattr(world.people, who))
+    client.get(world.page)  # warm up: login session, template compilation
+    small_count, small_html = _count_queries(app, client, world.page)
+    big_count, big_html = _count_queries(app, client, f"/p/{world.slug}/cnotes/{big_id}")
+    assert "(10 comments)" in small_html and "(1,000 comments)" in big_html
+    assert big_html.count('class="comment-item"') == 20 and "Show more comments" in big_html
+    assert "Show 1 more reply" in big_html
+    assert small_count == big_count, (small_count, big_count)
+    assert big_count <= 14
+    # The standalone thread page and the fragments behave the same.
+    for suffix in ("", "?sort=agreed", "?sort=oldest&page=3"):
+        small, _ = _count_queries(app, client, f"/comments/note/{world.note}{suffix}")
+        big, _ = _count_queries(app, client, f"/comments/note/{big_id}{suffix}")
+        if "page=3" not in suffix:
+            assert small == big, suffix
