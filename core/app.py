@@ -141,6 +141,12 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to continue.")
     login_manager.login_message_category = "info"
     login_manager.user_loader(lambda user_id: db.session.get(User, int(user_id)))
+    from .cache import DEFAULTS as CACHE_DEFAULTS
+    from .cache import cache
+
+    for key, value in CACHE_DEFAULTS.items():
+        app.config.setdefault(key, value)
+    cache.init_app(app)
     babel.init_app(
         app,
         locale_selector=select_locale,

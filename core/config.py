@@ -109,5 +109,9 @@ def write_config(instance_path: Path, **overrides: Any) -> Path:
 
 
 def _quote(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
     text = str(value).replace("\\", "\\\\").replace('"', '\\"')
     return f'"{text}"'

@@ -67,6 +67,9 @@ class Project(db.Model):
     description_html: Mapped[str] = mapped_column(Text, default="")
     is_public: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: now())
+    #: Bumped by every write that changes what readers see (core.cache.bump_content_version);
+    #: cached fragments of the project are keyed by it, so they never show stale content.
+    content_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     phases: Mapped[list[Phase]] = relationship(
         back_populates="project", order_by="Phase.position", cascade="all, delete-orphan"

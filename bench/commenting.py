@@ -1,0 +1,356 @@
+"""Benchmark of the city's headline use case: a draft with 100 paragraphs and 5,000 comments.
+
+Run ``make bench`` (or ``.venv/bin/python bench/commenting.py --help``). It
+
+1. seeds a fresh SQLite instance (the embedded default: WAL mode, busy timeout)
+   with 500 users and a document whose one chapter has 100 paragraphs and
+   5,000 comments (1,000 on the busiest paragraph, a third of them replies);
+2. serves it with gunicorn, and a minimal Flask app with the same settings;
+3. drives both from this process over loopback and prints requests per second
+   and latency percentiles for: the minimal app, the chapter page (anonymous and
+   logged in), the busiest paragraph's thread, and posting comments with 8
+   concurrent writers, then checks that no posted comment was lost.
+
+The load generator is Python threads with keep-alive connections; it shares the
+machine's cores with the server, equally for both apps, so compare the ratios
+rather than the absolute numbers. Targets (issue 3): anonymous chapter page at
+least 1/10 of the minimal app's throughput, logged in at least 1/30, posting
+p99 under 100 ms with no error and no lost comment.
+"""
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+PASSWORD = "bench-password"
+CSRF_RE = re.compile(r'"X-CSRFToken": "([^"]+)"')
+
+
+# ---------------------------------------------------------------------------
+# Seeding
+# ---------------------------------------------------------------------------
+
+
+def seed(instance: Path, users: int, paragraphs: int, comments: int, busy: int) -> dict:
+    """Fill a new instance; returns the URLs and ids the scenarios need."""
+    from core import create_app
+    from core.clock import now
+    from core.config import write_config
+    from core.extensions import db
+    from core.models import User
+    from core.services import add_phase, create_project
+    from plugins.comments.api import add_comment
+    from plugins.commenting import services as commenting
+
+    # One loopback address plays 500 people here, so the per-address login limit is off.
+    write_config(instance, plugins=["comments", "commenting"], default_locale="de", ratelimit_enabled=False)
+    # Bench users get a cheap hash: 500 scrypt hashes would take over a minute to seed.
+    app = create_app({"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}, instance_path=instance)
+    with app.app_context():
+        people = []
+        for i in range(users):
+            user = User(email=f"user{i}@bench.example", display_name=f"Person {i}")
+            user.set_password(PASSWORD)
+            people.append(user)
+        db.session.add_all(people)
+        db.session.flush()
+        project = create_project("strategie", "Strategie 2030 (Benchmark)", "<p>Entwurf</p>")
+        start = now() - timedelta(days=1)
+        add_phase(project, "commenting", "Kommentierung", start, start + timedelta(days=12))
+        document = commenting.create_document(project, "Strategie 2030")
+        chapter = commenting.add_chapter(document, "Kapitel 1: Mobilität")
+        paras = [
+            commenting.add_paragraph(chapter, f"<p>Absatz {i + 1}: Die Stadt will bis 2030 den Anteil des Umweltverbunds "
+                                              f"deutlich erhöhen und dafür Maßnahmen in allen Stadtteilen umsetzen.</p>")
+            for i in range(paragraphs)
+        ]
+        db.session.flush()
+        busy_paragraph = paras[0]
+        made = []
+        for i in range(comments):
+            target = busy_paragraph if i < busy else paras[1 + (i % (paragraphs - 1))]
+            siblings = [c for c in made[-30:] if c.target_id == target.id and c.parent_id is None]
+            parent = siblings[-1] if (i % 3 == 2 and siblings) else None
+            made.append(add_comment("paragraph", target.id, project, people[i % users],
+                                    f"Kommentar {i}: Ich finde, hier fehlt ein konkreter Zeitplan.", parent=parent))
+            if i % 1000 == 999:
+                db.session.commit()
+                made = made[-30:]
+        db.session.commit()
+        return {
+            "chapter": f"/p/strategie/documents/chapter/{chapter.id}",
+            "thread": f"/comments/paragraph/{busy_paragraph.id}",
+            "post": f"/comments/paragraph/{paras[1].id}",
+            "paragraph_id": paras[1].id,
+        }
+
+
+def count_comments(instance: Path) -> int:
+    from core import create_app
+    from core.extensions import db
+    from plugins.comments.models import Comment
+
+    app = create_app(instance_path=instance)
+    with app.app_context():
+        return db.session.scalar(db.select(db.func.count(Comment.id)))
+
+
+# ---------------------------------------------------------------------------
+# Serving
+# ---------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(app_spec: str, workers: int, threads: int, env: dict, chdir: Path):
+    port = free_port()
+    command = [
+        str(Path(sys.executable).with_name("gunicorn")), "--workers", str(workers), "--threads", str(threads),
+        "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--preload", "--chdir", str(chdir), app_spec,
+    ]
+    process = subprocess.Popen(command, env={**os.environ, **env}, cwd=ROOT)
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), 0.2).close()
+                break
+            except OSError:
+                if process.poll() is not None:
+                    raise RuntimeError(f"gunicorn exited: {' '.join(command)}")
+                time.sleep(0.1)
+        yield port
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+# ---------------------------------------------------------------------------
+# Load generation
+# ---------------------------------------------------------------------------
+
+
+class Client:
+    """A keep-alive HTTP client with a cookie jar of one: the Flask session."""
+
+    def __init__(self, port: int):
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.cookie = ""
+
+    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str]:
+        headers = {"Cookie": self.cookie} if self.cookie else {}
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        self.conn.request(method, path, body=body, headers=headers)
+        response = self.conn.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        for name, value in response.getheaders():
+            if name.lower() == "set-cookie" and value.startswith("session="):
+                self.cookie = value.split(";", 1)[0]
+        return response.status, text
+
+    def csrf(self, path: str) -> str:
+        _status, page = self.request("GET", path)
+        return CSRF_RE.search(page).group(1)
+
+    def login(self, email: str) -> None:
+        token = self.csrf("/login")
+        status, _ = self.request("POST", "/login", {"csrf_token": token, "email": email, "password": PASSWORD})
+        if status != 302:
+            raise RuntimeError(f"login failed for {email}: {status}")
+
+
+@dataclass
+class Result:
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    elapsed: float = 0.0
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.elapsed if self.elapsed else 0.0
+
+    def pct(self, q: float) -> float:
+        if not self.latencies:
+            return float("nan")
+        ordered = sorted(self.latencies)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+    def row(self) -> str:
+        return (f"{self.name:44} {self.rps:8.1f} {self.pct(0.5):8.1f} {self.pct(0.9):8.1f} "
+                f"{self.pct(0.99):8.1f} {len(self.latencies):7d} {self.errors:6d}")
+
+
+def run_load(name: str, port: int, path: str, concurrency: int, duration: float, login_as: list[str] | None = None) -> Result:
+    """``concurrency`` threads GET ``path`` until ``duration`` seconds have passed."""
+    result = Result(name)
+    lock = threading.Lock()
+    clients = [Client(port) for _ in range(concurrency)]
+    for i, client in enumerate(clients):
+        if login_as:
+            client.login(login_as[i])
+        client.request("GET", path)  # warm the connection and caches
+    start_gate = threading.Barrier(concurrency + 1)
+    stop_at = [0.0]
+
+    def worker(client: Client):
+        local, errors = [], 0
+        start_gate.wait()
+        while time.perf_counter() < stop_at[0]:
+            t0 = time.perf_counter()
+            try:
+                status, _ = client.request("GET", path)
+            except (OSError, http.client.HTTPException):
+                status = 0
+                client.conn.close()
+            if status == 200:
+                local.append(time.perf_counter() - t0)
+            else:
+                errors += 1
+        with lock:
+            result.latencies.extend(local)
+            result.errors += errors
+
+    threads = [threading.Thread(target=worker, args=(c,)) for c in clients]
+    for t in threads:
+        t.start()
+    began = time.perf_counter()
+    stop_at[0] = began + duration
+    start_gate.wait()
+    for t in threads:
+        t.join()
+    result.elapsed = time.perf_counter() - began
+    return result
+
+
+def run_posting(port: int, writers: int, posts_each: int, paths: dict, emails: list[str]) -> Result:
+    """``writers`` logged-in users post ``posts_each`` comments each, all at once."""
+    result = Result(f"post a comment ({writers} concurrent writers)")
+    lock = threading.Lock()
+    clients = [Client(port) for _ in range(writers)]
+    tokens = []
+    for client, email in zip(clients, emails):
+        client.login(email)
+        tokens.append(client.csrf(paths["chapter"]))
+    gate = threading.Barrier(writers + 1)
+
+    def writer(client: Client, csrf: str, n: int):
+        local, errors = [], 0
+        gate.wait()
+        for i in range(posts_each):
+            form = {"csrf_token": csrf, "text": f"Benchmark-Kommentar {n}-{i}", "token": str(uuid.uuid4())}
+            t0 = time.perf_counter()
+            try:
+                status, _ = client.request("POST", paths["post"], form)
+            except (OSError, http.client.HTTPException):
+                status = 0
+            if status in (302, 303):
+                local.append(time.perf_counter() - t0)
+            else:
+                errors += 1
+        with lock:
+            result.latencies.extend(local)
+            result.errors += errors
+
+    threads = [threading.Thread(target=writer, args=(c, t, n)) for n, (c, t) in enumerate(zip(clients, tokens))]
+    for t in threads:
+        t.start()
+    began = time.perf_counter()
+    gate.wait()
+    for t in threads:
+        t.join()
+    result.elapsed = time.perf_counter() - began
+    return result
+
+
+# ---------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=float, default=8.0, help="seconds per read scenario")
+    parser.add_argument("--concurrency", type=int, default=8, help="client threads per read scenario")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument("--users", type=int, default=500)
+    parser.add_argument("--paragraphs", type=int, default=100)
+    parser.add_argument("--comments", type=int, default=5000)
+    parser.add_argument("--busy", type=int, default=1000, help="comments on the busiest paragraph")
+    parser.add_argument("--writers", type=int, default=8)
+    parser.add_argument("--posts", type=int, default=40, help="comments per writer")
+    parser.add_argument("--keep", action="store_true", help="keep the seeded instance folder")
+    args = parser.parse_args()
+
+    instance = Path(tempfile.mkdtemp(prefix="mitsprache-bench-"))
+    try:
+        t0 = time.perf_counter()
+        paths = seed(instance, args.users, args.paragraphs, args.comments, args.busy)
+        before = count_comments(instance)
+        print(f"Seeded {args.users} users, {args.paragraphs} paragraphs, {before} comments "
+              f"({args.busy} on the busiest paragraph) in {time.perf_counter() - t0:.1f} s; instance {instance}")
+        print(f"gunicorn: {args.workers} workers x {args.threads} threads (gthread); client: {args.concurrency} "
+              f"keep-alive threads, {args.duration:.0f} s per scenario; Python {sys.version.split()[0]}, {os.cpu_count()} cores")
+        env = {"MITSPRACHE_INSTANCE": str(instance)}
+        emails = [f"user{i}@bench.example" for i in range(max(args.concurrency, args.writers))]
+        results = []
+        with gunicorn("minimal_app:app", args.workers, args.threads, env, ROOT / "bench") as port:
+            results.append(run_load("minimal Flask app", port, "/", args.concurrency, args.duration))
+        with gunicorn("core:create_app()", args.workers, args.threads, env, ROOT) as port:
+            results.append(run_load("chapter page, 100 paragraphs (anonymous)", port, paths["chapter"], args.concurrency, args.duration))
+            results.append(run_load("chapter page, 100 paragraphs (logged in)", port, paths["chapter"], args.concurrency, args.duration, emails))
+            results.append(run_load(f"busiest paragraph's thread ({args.busy} comments)", port, paths["thread"], args.concurrency, args.duration))
+            posting = run_posting(port, args.writers, args.posts, paths, emails)
+            results.append(posting)
+        after = count_comments(instance)
+
+        print()
+        print(f"{'scenario':44} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'count':>7} {'errors':>6}")
+        for r in results:
+            print(r.row())
+        minimal, anon, logged_in = results[0].rps, results[1].rps, results[2].rps
+        stored = after - before
+        print()
+        print(f"anonymous chapter page: 1/{minimal / anon:.1f} of the minimal app (target: at least 1/10) "
+              f"{'OK' if anon * 10 >= minimal else 'MISSED'}")
+        print(f"logged-in chapter page: 1/{minimal / logged_in:.1f} of the minimal app (target: at least 1/30) "
+              f"{'OK' if logged_in * 30 >= minimal else 'MISSED'}")
+        print(f"posting: p99 {posting.pct(0.99):.1f} ms (target: under 100 ms), {posting.errors} errors, "
+              f"{len(posting.latencies)} accepted, {stored} stored, lost: {len(posting.latencies) - stored} "
+              f"{'OK' if posting.pct(0.99) < 100 and posting.errors == 0 and stored == len(posting.latencies) else 'MISSED'}")
+        return 0
+    finally:
+        if args.keep:
+            print(f"kept {instance}")
+        else:
+            shutil.rmtree(instance, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
