@@ -29,4 +29,27 @@
     region.setAttribute("data-loaded", "true");
     toggle.setAttribute("aria-expanded", "true");
   });
+
+  /* The comments plugin announces a changed thread (HX-Trigger "comments:changed" with the new count):
+     update the paragraph's count and the heat bars of the whole chapter. */
+  function levelOf(n, most) { return n === 0 ? 0 : Math.max(1, Math.ceil(4 * n / most)); }
+  document.addEventListener("comments:changed", function (evt) {
+    var d = evt.detail || {};
+    if (d.target_type !== "paragraph") { return; }
+    var toggle = document.querySelector('.discussion-toggle[aria-controls="d-' + d.target_id + '"]');
+    if (!toggle || typeof d.count !== "number") { return; }
+    toggle.setAttribute("data-count", String(d.count));
+    var label = toggle.getAttribute(d.count === 1 ? "data-label-one" : "data-label-other") || "{n}";
+    toggle.querySelector(".count-value").textContent = label.replace("{n}", String(d.count));
+    var toggles = document.querySelectorAll(".discussion-toggle[data-count]");
+    var most = 0;
+    toggles.forEach(function (t) { most = Math.max(most, parseInt(t.getAttribute("data-count"), 10) || 0); });
+    toggles.forEach(function (t) {
+      var level = levelOf(parseInt(t.getAttribute("data-count"), 10) || 0, most);
+      var heat = t.querySelector(".heat");
+      if (heat) { heat.className = "heat heat-" + level; }
+      var section = t.closest(".para");
+      if (section) { section.className = section.className.replace(/heat-level-\d/, "heat-level-" + level); }
+    });
+  });
 })();
