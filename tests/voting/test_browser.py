@@ -30,9 +30,7 @@ def test_supporting_an_item_updates_the_widget_in_place(rating, live_server, pag
     button.click()
     pressed = first.get_by_role("button", name=re.compile(r"Support\s*:\s*Benches"))
     pressed.wait_for()
-    page.wait_for_function(
-        f"document.querySelector('#voting-support-thing-{r.things[0]}').getAttribute('aria-pressed') === 'true'"
-    )
+    page.locator(f'#voting-support-thing-{r.things[0]}[aria-pressed="true"]').wait_for()
     assert first.locator(".voting-count").inner_text() == "1 supporter"
     # No page load happened, the focus stayed on the button and every "votes left" line changed.
     assert page.evaluate("window.voteMarker") == "still the same page"
@@ -53,8 +51,6 @@ def test_supporting_an_item_updates_the_widget_in_place(rating, live_server, pag
 
 
 def test_answering_a_poll(make_app, users, project_with_phase, live_server, page, screenshot, clock):
-    from tests.voting.test_poll import poll_app  # noqa: F401  (reuse the builder flow below instead)
-
     app = make_app(plugins=["voting"])
     people = users(app)
     slug, _ = project_with_phase(app, "poll", start=START, end=END, people=people)
