@@ -131,8 +131,11 @@ def _configure(app: Flask, instance: Path, overrides: dict[str, Any]) -> dict[st
 def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from . import sqlite_gate
+
         with app.app_context():
             event.listen(db.engine, "connect", _sqlite_pragmas)
+            sqlite_gate.install(db.engine)
     csrf.init_app(app)
     htmx.init_app(app)
     limiter.init_app(app)
