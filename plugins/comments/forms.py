@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import uuid
 
-from flask_babel import format_decimal, gettext as _, lazy_gettext as _l
+from flask_babel import format_decimal, gettext as _, lazy_gettext as _l, ngettext
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
@@ -23,13 +23,13 @@ REPORT_REASONS = (
 def _length_limit(form, field):
     text = (field.data or "").strip()
     if len(text) > MAX_LENGTH:
+        over = len(text) - MAX_LENGTH
         raise ValidationError(
-            _(
-                "Your comment is too long: %(used)s characters, at most %(max)s are possible. "
-                "Please shorten it by %(over)s characters.",
-                used=format_decimal(len(text)), max=format_decimal(MAX_LENGTH),
-                over=format_decimal(len(text) - MAX_LENGTH),
-            )
+            _("Your comment is too long: %(used)s characters, at most %(max)s are possible.",
+              used=format_decimal(len(text)), max=format_decimal(MAX_LENGTH))
+            + " "
+            + ngettext("Please shorten it by %(count)s character.", "Please shorten it by %(count)s characters.",
+                       over, count=format_decimal(over))
         )
 
 

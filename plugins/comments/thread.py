@@ -230,7 +230,7 @@ def build_thread(target_type, target_id, project, *, sort=None, page=1, heading_
     if form is None and create:
         from .forms import CommentForm
 
-        form = CommentForm()
+        form = CommentForm(formdata=None)
     return ThreadView(
         target_type=target_type, target_id=target_id, project=project, target=target, commentable=commentable,
         entries=entries, total=count_comments(target_type, target_id), sort=sort, page=page, has_more=has_more,

@@ -145,7 +145,7 @@ def test_length_limit_has_a_clear_message_and_keeps_the_text(world, login):
     response = client.post(world.thread, data={"text": text, "next": world.page})
     html = response.get_data(as_text=True)
     assert response.status_code == 422
-    assert "Your comment is too long: 4,001 characters, at most 4,000 are possible. Please shorten it by 1 characters." in html
+    assert "Your comment is too long: 4,001 characters, at most 4,000 are possible. Please shorten it by 1 character." in html
     assert text in html and 'aria-invalid="true"' in html
     htmx = client.post(world.thread, data={"text": text}, headers=HX)
     assert htmx.status_code == 422 and htmx.headers["HX-Retarget"] == f"#comments-note-{world.note}-form"

@@ -1,0 +1,156 @@
+"""The discussion in a real browser: with htmx, and as plain forms with JavaScript switched off."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.comments.conftest import seed
+
+pytestmark = pytest.mark.browser
+
+
+def log_in(page, base, email, password):
+    page.goto(f"{base}/login")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("main button[type=submit]")
+    page.wait_for_url(f"{base}/")
+
+
+def test_comment_reply_and_agree_with_htmx(world, live_server, page, screenshot):
+    root = seed(world.app, world, world.people.ben, "Der Marktplatz braucht mehr Schatten.\nVor allem im Sommer.")
+    for i in range(5):
+        seed(world.app, world, world.people.initiator, f"Antwort Nummer {i}", parent=root)
+    base = live_server(world.app)
+    log_in(page, base, "anna@example.org", "password-anna")
+    page.goto(base + world.page)
+    page.evaluate("window.__noReload = true")
+
+    # A new comment appears in place, focused, with a status message.
+    page.get_by_label("Your comment").fill("Mehr Bänke wären schön. Siehe https://example.org/plan")
+    page.get_by_role("button", name="Publish comment").click()
+    new = page.locator("article.comment", has_text="Mehr Bänke wären schön")
+    new.wait_for()
+    assert page.evaluate("window.__noReload") is True
+    assert page.evaluate("document.activeElement.id") == new.get_attribute("id")
+    assert page.locator(".comments-status").inner_text() == "Your comment was published."
+    assert "(7 comments)" in page.locator(".comments-heading").inner_text()
+    assert new.locator("a[href='https://example.org/plan']").count() == 1
+    assert page.get_by_label("Your comment").input_value() == ""
+
+    # Agree with Ben's comment: only the vote widget changes, the button is pressed and keeps the focus.
+    ben = page.locator(f"#comment-{root}")
+    ben.get_by_role("button", name=re.compile("^Agree")).click()
+    pressed = ben.locator("button.vote-agree[aria-pressed='true']")
+    pressed.wait_for()
+    assert pressed.locator(".vote-count").inner_text() == "1"
+    assert page.evaluate("document.activeElement.classList.contains('vote-agree')")
+
+    # Reply: the form opens under the comment, the reply appears in the thread, the form closes.
+    ben.get_by_role("link", name=re.compile("^Reply")).click()
+    reply_box = page.get_by_label("Your reply to Ben")
+    reply_box.wait_for()
+    assert page.evaluate("document.activeElement.tagName") == "TEXTAREA"
+    reply_box.fill("Da stimme ich zu!")
+    screenshot("reply-form")
+    page.get_by_role("button", name="Publish reply").click()
+    reply = page.locator(f"#replies-{root} article", has_text="Da stimme ich zu!")
+    reply.wait_for()
+    assert page.evaluate("document.activeElement.id") == reply.get_attribute("id")
+    assert page.locator(f"#slot-{root} form").count() == 0
+    assert page.locator(f"#replies-{root} article").count() == 6  # all replies are shown after replying
+
+    # Editing swaps the comment for a form and back.
+    new.get_by_role("link", name=re.compile("^Edit")).click()
+    editor = page.get_by_label("Edit your comment")
+    editor.fill("Mehr Bänke und Trinkbrunnen wären schön.")
+    page.get_by_role("button", name="Save changes").click()
+    page.locator("article.comment", has_text="Trinkbrunnen").wait_for()
+    assert page.locator("article.comment", has_text="edited on").count() == 1
+    assert page.evaluate("window.__noReload") is True
+    screenshot("after")
+
+
+def test_show_more_replies_and_sorting_with_htmx(world, live_server, page, screenshot):
+    root = seed(world.app, world, world.people.ben, "Wurzelkommentar")
+    for i in range(6):
+        seed(world.app, world, world.people.initiator, f"Antwort Nummer {i}", parent=root)
+    seed(world.app, world, world.people.anna, "Späterer Kommentar")
+    base = live_server(world.app)
+    page.goto(base + world.page)
+    assert page.locator(f"#replies-{root} article").count() == 3
+    page.get_by_role("link", name="Show 3 more replies").click()
+    page.locator(f"#replies-{root} article", has_text="Antwort Nummer 5").wait_for()
+    assert page.evaluate("document.activeElement.textContent").strip().startswith("Antwort Nummer 3") or \
+        "Antwort Nummer 3" in page.evaluate("document.activeElement.innerText")
+    page.get_by_role("link", name="Oldest first").click()
+    page.locator(".comments-sort a[aria-current='true']", has_text="Oldest first").wait_for()
+    first = page.locator(".comment-list > .comment-item").first
+    assert "Wurzelkommentar" in first.inner_text()
+    screenshot("anonymous")
+
+
+def test_comment_reply_and_vote_without_javascript(world, live_server, browser, screenshot):
+    root = seed(world.app, world, world.people.ben, "Kommentar von Ben")
+    base = live_server(world.app)
+    context = browser.new_context(java_script_enabled=False, locale="en-GB", viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        log_in(page, base, "anna@example.org", "password-anna")
+        page.goto(base + world.page)
+        page.get_by_label("Your comment").fill("Ohne JavaScript geschrieben")
+        page.get_by_role("button", name="Publish comment").click()
+        page.wait_for_url(re.compile(re.escape(base + world.page) + r"#comment-\d+$"))
+        assert page.locator(".flash-success").inner_text() == "Your comment was published."
+        assert page.locator("article.comment", has_text="Ohne JavaScript geschrieben").count() == 1
+
+        # Reply through the reply page, then back at the comment.
+        page.locator(f"#comment-{root}").get_by_role("link", name=re.compile("^Reply")).click()
+        assert page.locator("h1").inner_text() == "Reply"
+        page.get_by_label("Your reply to Ben").fill("Antwort ohne Skript")
+        page.get_by_role("button", name="Publish reply").click()
+        page.wait_for_url(re.compile(re.escape(base + world.page) + r"#comment-\d+$"))
+        assert page.locator(f"#replies-{root} article", has_text="Antwort ohne Skript").count() == 1
+
+        # Voting is a plain form post with a redirect back to the comment.
+        page.locator(f"#comment-{root}").get_by_role("button", name=re.compile("^Agree")).click()
+        page.wait_for_url(f"{base}{world.page}#comment-{root}")
+        assert page.locator(f"#comment-{root} button.vote-agree").get_attribute("aria-pressed") == "true"
+
+        # The too-long message without JavaScript.
+        page.get_by_label("Your comment").fill("x" * 4001)
+        page.get_by_role("button", name="Publish comment").click()
+        assert "Your comment is too long" in page.locator(".error").inner_text()
+        screenshot("too-long", page)
+        page.goto(base + world.page)
+        screenshot("nojs", page)
+    finally:
+        context.close()
+
+
+def test_moderator_hides_a_reported_comment_and_adds_a_remark(world, live_server, page, screenshot, login):
+    rude = seed(world.app, world, world.people.anna, "Ihr seid alle ahnungslos!")
+    fine = seed(world.app, world, world.people.ben, "Gute Idee, aber teuer.")
+    login(world.app, world.people.ben).post(f"/comments/c/{rude}/report", data={"reason": "insult", "text": "Beleidigend"})
+    base = live_server(world.app)
+    log_in(page, base, "moderator@example.org", "password-mod")
+    page.goto(f"{base}/p/{world.slug}")
+    page.get_by_role("link", name="Moderation").click()
+    assert page.locator("h1").inner_text() == "Moderation"
+    assert "1 report" in page.locator("#queue-%d" % rude).inner_text()
+    screenshot("queue")
+    page.goto(base + world.page)
+    comment = page.locator(f"#comment-{rude}")
+    comment.get_by_role("link", name="Moderate").click()
+    page.get_by_label("Reason for hiding").fill("Beleidigung")
+    page.get_by_role("button", name="Hide comment").click()
+    page.locator(f"#comment-{rude} .comment-hidden-notice").wait_for()
+    other = page.locator(f"#comment-{fine}")
+    other.get_by_role("link", name="Moderate").click()
+    page.get_by_label("Remark").fill("Die Kosten werden im Herbst geprüft.")
+    page.get_by_role("button", name="Save remark").click()
+    page.locator(f"#comment-{fine} .moderator-remark").wait_for()
+    screenshot("thread")
+    assert page.locator(".comments-status").inner_text() == "The moderator remark was saved."
