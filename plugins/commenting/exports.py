@@ -34,7 +34,7 @@ def _headers() -> list[str]:
     # By the core's convention the first column is the exported item's id.
     return [
         _("Comment ID"), _("Document"), _("Chapter"), _("Paragraph number"), _("Paragraph excerpt"),
-        _("Reply to comment ID"), _("Author"), _("Text"), _("Created"), _("Last edited"), _("Agree"), _("Disagree"),
+        _("Reply to comment ID"), _("Author"), _("Text"), _("Created"), _("Last edited"), _("Agreements"), _("Disagreements"),
         _("Moderation status"), _("Moderation reason"), _("Moderator remark"),
     ]
 

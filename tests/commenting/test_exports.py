@@ -12,7 +12,7 @@ from tests.commenting.conftest import add_comments
 
 HEADERS = [
     "Comment ID", "Document", "Chapter", "Paragraph number", "Paragraph excerpt", "Reply to comment ID", "Author",
-    "Text", "Created", "Last edited", "Agree", "Disagree", "Moderation status", "Moderation reason", "Moderator remark",
+    "Text", "Created", "Last edited", "Agreements", "Disagreements", "Moderation status", "Moderation reason", "Moderator remark",
 ]
 
 
