@@ -310,6 +310,7 @@ def _register_request_hooks(app: Flask) -> None:
     def forget_request_caches(_exc):
         g.pop("_mitsprache_roles", None)
         g.pop("_mitsprache_phases", None)
+        g.pop("_mitsprache_tabs", None)
 
 
 def create_all_tables() -> None:

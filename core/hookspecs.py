@@ -111,6 +111,15 @@ def project_tabs(project: Any) -> list[Any]:
 
 
 @hookspec
+def manage_links(project: Any) -> list[Any]:
+    """Return :class:`core.registry.ManageLink` entries for ``project``'s management page.
+
+    Where a plugin's own settings pages for initiators go (categories, documents,
+    poll builder), listed under "Modules" on ``/p/<slug>/manage``.
+    """
+
+
+@hookspec
 def check_permission(user: Any, action: str, obj: Any, project: Any) -> bool | None:
     """Vote on whether ``user`` may do ``action`` (on ``obj`` in ``project``).
 

@@ -74,6 +74,16 @@ class ProjectTab:
 
 
 @dataclass(frozen=True)
+class ManageLink:
+    """A link on a project's management page; ``endpoint`` is called with ``slug=``."""
+
+    label: Any
+    endpoint: str
+    description: Any = ""
+    order: int = 100
+
+
+@dataclass(frozen=True)
 class SortOption:
     """A sort order a plugin offers for another plugin's list.
 

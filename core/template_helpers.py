@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, g, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
@@ -11,6 +11,7 @@ from markupsafe import Markup
 from .clock import now
 from .policy import can as policy_can
 from .policy import known_phases
+from .sanitize import excerpt
 from .timefmt import format_day, format_moment
 
 
@@ -32,6 +33,21 @@ def item_fragments(item_type, items):
     return merged
 
 
+def project_tabs(project):
+    """The project's tabs from every plugin's ``project_tabs`` hook, once per request."""
+    cache = g.setdefault("_mitsprache_tabs", {})
+    if project.id not in cache:
+        pm = current_app.extensions["mitsprache"].pm
+        cache[project.id] = sorted((t for tabs in pm.hook.project_tabs(project=project) for t in tabs), key=lambda t: t.order)
+    return cache[project.id]
+
+
+def manage_links(project):
+    """Links to plugins' management pages for ``project``."""
+    pm = current_app.extensions["mitsprache"].pm
+    return sorted((l for links in pm.hook.manage_links(project=project) for l in links), key=lambda l: l.order)
+
+
 def plugin_stylesheets():
     """``static/style.css`` of each enabled plugin that has one, by convention."""
     dirs = current_app.config["PLUGIN_STATIC_DIRS"]
@@ -45,6 +61,9 @@ def plugin_stylesheets():
 def register_template_helpers(app: Flask) -> None:
     app.add_template_filter(format_moment, "moment")
     app.add_template_filter(format_day, "day")
+    app.add_template_filter(excerpt, "excerpt")
+    app.add_template_global(project_tabs)
+    app.add_template_global(manage_links)
     app.add_template_global(can)
     app.add_template_global(item_fragments)
     app.add_template_global(known_phases)

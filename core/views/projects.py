@@ -1,7 +1,7 @@
 """Public pages: the home page's project lists and a project's page with its phases."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 from flask_login import current_user
 from sqlalchemy import or_
 from sqlalchemy.orm import selectinload
@@ -49,14 +49,11 @@ def home():
 @bp.get("/p/<slug>")
 def project(slug):
     project = load_project(slug)
-    pm = current_app.extensions["mitsprache"].pm
-    tabs = sorted((t for tabs in pm.hook.project_tabs(project=project) for t in tabs), key=lambda t: t.order)
     at = now()
     return render_template(
         "projects/project.html",
         project=project,
         phases=known_phases(project),
-        tabs=tabs,
         at=at,
         state=project_state(project, at),
     )

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core import hookimpl
 from core.extensions import db
-from core.registry import ExportColumn, Exporter, NavItem, PhaseKind, PhaseSetting, ProjectTab, SortOption
+from core.registry import ExportColumn, Exporter, ManageLink, NavItem, PhaseKind, PhaseSetting, ProjectTab, SortOption
 from core.toolkit import current_user, load_project, require
 
 PLUGIN_NAME = "notes"
@@ -78,6 +78,11 @@ def register_nav_items(register):
 @hookimpl
 def project_tabs(project):
     return [ProjectTab("notes", "Notes", "notes.index")]
+
+
+@hookimpl
+def manage_links(project):
+    return [ManageLink("Notes settings", "notes.index", description="Limits and wording")]
 
 
 @hookimpl

@@ -105,7 +105,14 @@ def test_hook_register_commands(notes_app):
 def test_hook_project_tabs(notes_app, project_with_phase):
     slug, _ = project_with_phase(notes_app, "notes", start=T0, end=T0.replace(year=2027))
     page = notes_app.test_client().get(f"/p/{slug}").get_data(as_text=True)
-    assert f'<a href="/p/{slug}/notes">Notes</a>' in page
+    assert re.search(rf'<a href="/p/{slug}/notes"\s*>Notes</a>', page)
+
+
+def test_hook_manage_links(notes_app, users, login, project_with_phase):
+    people = users(notes_app)
+    slug, _ = project_with_phase(notes_app, "notes", start=T0, end=T0.replace(year=2027), people=people)
+    page = login(notes_app, people.initiator).get(f"/p/{slug}/manage").get_data(as_text=True)
+    assert f'<a href="/p/{slug}/notes">Notes settings</a> – Limits and wording' in page
 
 
 def test_hook_check_permission(notes_app, users, project_with_phase):

@@ -45,7 +45,7 @@ def test_enabled_plugin_works_end_to_end(installed_wishes, make_app, users, logi
     people = users(app)
     slug, _ = project_with_phase(app, "wishes", start=T0, end=T0 + timedelta(days=12), people=people)
     project_page = app.test_client().get(f"/p/{slug}").get_data(as_text=True)
-    assert f'href="/p/{slug}/wishes">Wishes</a>' in project_page
+    assert f'href="/p/{slug}/wishes"' in project_page and ">Wishes</a>" in project_page
 
     client = login(app, people.anna)
     response = client.post(f"/p/{slug}/wishes", data={"text": "Ein Trinkbrunnen am Markt"}, follow_redirects=True)
