@@ -58,6 +58,16 @@ def project_tabs(project):
     return tab_for(project)
 
 
+@hookimpl
+def manage_links(project):
+    from core.registry import ManageLink
+
+    return [
+        ManageLink(_l("Documents"), "commenting.index", _l("Write, import and arrange the texts people comment on")),
+        ManageLink(_l("Comment statistics"), "commenting.overview", _l("Comments per chapter, paragraph and day")),
+    ]
+
+
 @hookimpl(trylast=True)
 def register_exporters(register):
     # The comments plugin registers a plain "comments" export too; registering last makes this one,

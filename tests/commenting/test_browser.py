@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 def _log_in(page, base, email, password):
     page.goto(f"{base}/login")
     page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
+    page.locator("input[name=password]").fill(password)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(lambda url: "/login" not in url)
 

@@ -113,6 +113,7 @@ def test_others_cannot_export(draft, discussed, login, who):
 def test_management_page_offers_the_export(draft, login):
     page = login(draft.app, draft.people.initiator).get(f"/p/{draft.slug}/manage").get_data(as_text=True)
     assert f'/p/{draft.slug}/export/comments.xlsx' in page and "All comments" in page
+    assert f'/p/{draft.slug}/documents/overview' in page and "Comment statistics" in page  # under "Modules"
 
 
 def test_cli_exports_csv_and_xlsx(draft, discussed, tmp_path):
