@@ -5,7 +5,8 @@ Hooks implemented here (a table of contents; the work happens in the modules):
 - ``register_models``: :mod:`.models` (``ideas_idea``, ``ideas_category``)
 - ``register_phase_kinds``: the ``ideas`` kind (submit ideas, comment, rate comments)
 - ``register_blueprints``: :mod:`.views` (``/p/<slug>/ideas``)
-- ``project_tabs``: "Ideas" while the project has ideas or an ideas phase; "Idea categories" for initiators
+- ``project_tabs``: "Ideas" while the project has ideas or an ideas phase has started
+- ``manage_links``: "Idea categories" on the project's management page
 - ``check_permission``: authors edit/withdraw their own ideas while an ideas phase is active
 - ``register_exporters``: the ``ideas`` table (:mod:`.exports`)
 - ``register_commentables`` (comments plugin): ideas can be discussed
@@ -19,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from core import hookimpl
-from core.registry import PhaseKind, ProjectTab
+from core.registry import ManageLink, PhaseKind, ProjectTab
 
 NEEDS = ["comments"]
 
@@ -56,22 +57,28 @@ def register_blueprints():
 
 @hookimpl
 def project_tabs(project):
-    from core.extensions import db
-    from core.policy import can, known_phases
     from core.clock import now
+    from core.extensions import db
     from core.models import PhaseState
+    from core.policy import known_phases
 
     from .models import Idea
 
-    phases = [p for p in known_phases(project) if p.kind == "ideas"]
-    tabs = []
     at = now()
-    started = any(p.state(at) is not PhaseState.UPCOMING for p in phases)
+    started = any(p.kind == "ideas" and p.state(at) is not PhaseState.UPCOMING for p in known_phases(project))
     if started or db.session.scalar(db.select(Idea.id).where(Idea.project_id == project.id).limit(1)) is not None:
-        tabs.append(ProjectTab("ideas", _l("Ideas"), "ideas.index", order=20))
-    if phases and can(current_user, "project.manage", project):
-        tabs.append(ProjectTab("idea-categories", _l("Idea categories"), "ideas.categories", order=90))
-    return tabs
+        return [ProjectTab("ideas", _l("Ideas"), "ideas.index", order=20)]
+    return []
+
+
+@hookimpl
+def manage_links(project):
+    from core.policy import known_phases
+
+    if not any(p.kind == "ideas" for p in known_phases(project)):
+        return []
+    return [ManageLink(_l("Idea categories"), "ideas.categories",
+                       _l("Add, rename and remove the categories participants file their ideas under"), order=20)]
 
 
 @hookimpl

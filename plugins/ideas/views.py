@@ -1,7 +1,7 @@
 """Pages of the ideas plugin: list, idea page, submit/edit/withdraw, moderation and categories."""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from markupsafe import Markup
@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.forms import ConfirmForm
 from core.toolkit import (
-    can, current_user, db, excerpt, get_or_404, load_project, now, render_page_or_fragment, require, wants_fragment,
+    can, current_user, db, get_or_404, load_project, now, render_page_or_fragment, require, wants_fragment,
 )
 
 from . import discussion
@@ -19,17 +19,6 @@ from .models import Category, Idea
 from .services import categories_of, is_moderator, list_ideas, sort_options
 
 bp = Blueprint("ideas", __name__, url_prefix="/p/<slug>/ideas")
-
-
-@bp.app_template_filter("ideas_excerpt")
-def _excerpt_filter(html, length=180):
-    return excerpt(html, length)
-
-
-def project_tabs(project):
-    """The project's tabs (every plugin's), for the tab bar on our pages."""
-    pm = current_app.extensions["mitsprache"].pm
-    return sorted((t for tabs in pm.hook.project_tabs(project=project) for t in tabs), key=lambda t: t.order)
 
 
 def _int_arg(name: str) -> int | None:
@@ -62,7 +51,7 @@ def index(slug):
     )
     return render_page_or_fragment(
         "ideas/index.html", "ideas/_list.html",
-        project=project, tabs=project_tabs(project), categories=categories, sorts=sorts, listing=listing,
+        project=project, categories=categories, sorts=sorts, listing=listing,
         decision=can(current_user, "idea.create", project), as_fragment=wants_fragment(),
         can_manage=bool(can(current_user, "project.manage", project)),
     )
@@ -246,7 +235,7 @@ def categories(slug):
         ).all()
     )
     return render_template(
-        "ideas/categories.html", project=project, tabs=project_tabs(project), form=form, categories=cats,
+        "ideas/categories.html", project=project, form=form, categories=cats,
         counts=counts, delete_form=CategoryDeleteForm(), confirm=ConfirmForm(),
     ), 400 if form.errors else 200
 

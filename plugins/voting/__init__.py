@@ -4,13 +4,14 @@ Works alone. Other plugins make their items votable through this plugin's
 ``register_votables`` hook (see ``hookspecs.py`` and ``api.py``); the vote buttons
 reach their lists through the core's ``item_fragments`` hook, a "Most supported"
 order through ``item_sort_options`` and vote counts through ``export_columns``.
+Initiators reach the poll builder through ``manage_links`` (the project's management page).
 """
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
 from core import hookimpl
-from core.registry import PhaseKind, PhaseSetting, ProjectTab, SortOption
+from core.registry import ManageLink, PhaseKind, PhaseSetting, ProjectTab, SortOption
 
 PLUGIN_NAME = "voting"
 
@@ -92,6 +93,16 @@ def project_tabs(project):
     if results_visible(project):
         tabs.append(ProjectTab("poll-results", _l("Poll results"), "voting.results", order=41))
     return tabs
+
+
+@hookimpl
+def manage_links(project):
+    from . import services
+
+    if not services.phases_with(project, services.POLL_ACTION) and services.poll_of(project) is None:
+        return []
+    return [ManageLink(_l("Poll builder"), "voting.manage",
+                       _l("Title, introduction and questions of the project's poll; results and downloads"), order=40)]
 
 
 @hookimpl

@@ -178,9 +178,11 @@ def test_project_page_has_an_ideas_tab_once_the_phase_started(ideas_app, setup_i
     ctx = setup_ideas(ideas_app, start=T0 + timedelta(days=1), end=T0 + timedelta(days=2))
     page = ideas_app.test_client().get(f"/p/{ctx.slug}").get_data(as_text=True)
     assert f'href="/p/{ctx.slug}/ideas"' not in page
-    # Initiators prepare the categories before the start.
-    page = login(ideas_app, ctx.people.initiator).get(f"/p/{ctx.slug}").get_data(as_text=True)
-    assert f'href="/p/{ctx.slug}/ideas/categories"' in page
+    # Initiators prepare the categories before the start: linked under "Modules" on the management page.
+    initiator = login(ideas_app, ctx.people.initiator)
+    assert f'href="/p/{ctx.slug}/ideas/categories"' not in initiator.get(f"/p/{ctx.slug}").get_data(as_text=True)
+    page = initiator.get(f"/p/{ctx.slug}/manage").get_data(as_text=True)
+    assert f'<a href="/p/{ctx.slug}/ideas/categories">Idea categories</a> – Add, rename and remove' in page
     clock.set(ctx.start)
     assert f'href="/p/{ctx.slug}/ideas"' in ideas_app.test_client().get(f"/p/{ctx.slug}").get_data(as_text=True)
 

@@ -314,7 +314,14 @@ def test_tabs_and_empty_states(make_app, users, login, project_with_phase):
     assert f'href="/p/{slug}/poll/manage"' not in page
     assert "There is no poll in this project yet." in anna.get(f"/p/{slug}/poll").get_data(as_text=True)
     assert anna.get(f"/p/{slug}/poll/results").status_code == 404
-    assert "Create the poll" in login(app, people.initiator).get(f"/p/{slug}").get_data(as_text=True)
+    initiator = login(app, people.initiator)
+    assert "Create the poll" in initiator.get(f"/p/{slug}").get_data(as_text=True)
+    manage = initiator.get(f"/p/{slug}/manage").get_data(as_text=True)
+    assert f'<a href="/p/{slug}/poll/manage">Poll builder</a> – Title, introduction and questions' in manage
+    # The poll pages carry the project's header with the tab bar.
+    assert 'class="project-title"' in anna.get(f"/p/{slug}/poll").get_data(as_text=True)
+    builder = initiator.get(f"/p/{slug}/poll/manage").get_data(as_text=True)
+    assert f'<a href="/p/{slug}/poll/manage" aria-current="page">Create the poll</a>' in builder
 
 
 def test_deleting_the_poll(poll_app, login):
