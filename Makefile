@@ -22,7 +22,7 @@ node_modules/.installed: package.json
 # Compiled catalogs (.mo) are build output, not committed.
 translations: $(STAMP)
 	@for dir in core/translations plugins/*/translations; do \
-	  [ -d $$dir ] && $(BIN)/pybabel compile -q -d $$dir -f || true; \
+	  if [ -d $$dir ]; then $(BIN)/pybabel compile -d $$dir -f >/dev/null || exit 1; fi; \
 	done
 
 run: setup
