@@ -178,12 +178,14 @@ def _translation_dirs(app: Flask) -> list[str]:
 
 def select_locale() -> str:
     """The user's chosen language, then the browser's, then the deployment's default."""
+    from flask import current_app, has_request_context
+
+    if not has_request_context():  # CLI commands, exports: the deployment's language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and getattr(current_user, "is_authenticated", False) and current_user.locale in LANGUAGES:
         return current_user.locale
     if session.get("locale") in LANGUAGES:
         return session["locale"]
-    from flask import current_app
-
     return request.accept_languages.best_match(LANGUAGES) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
