@@ -123,9 +123,9 @@ def register_commentables(register):
 def register_votables(register):
     from plugins.voting.api import Votable  # only imported when voting calls this hook
 
-    from .services import load_ideas
+    from .services import load_votable_ideas
 
-    register(Votable("idea", _l("Ideas"), load=load_ideas, title=lambda idea: idea.title, endpoint="ideas.index"))
+    register(Votable("idea", _l("Ideas"), load=load_votable_ideas, title=lambda idea: idea.title, endpoint="ideas.index"))
 
 
 @hookimpl

@@ -125,5 +125,10 @@ def load_ideas(ids) -> dict[int, Idea]:
     return {idea.id: idea for idea in rows}
 
 
+def load_votable_ideas(ids) -> dict[int, Idea]:
+    """Like :func:`load_ideas` without hidden ideas: nobody supports them, and their votes stop counting."""
+    return {i: idea for i, idea in load_ideas(ids).items() if not idea.is_hidden}
+
+
 def idea_url(idea) -> str:
     return url_for("ideas.show", slug=idea.project.slug, idea_id=idea.id)

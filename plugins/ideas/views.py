@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.forms import ConfirmForm
 from core.toolkit import (
-    can, current_user, db, get_or_404, load_project, now, render_page_or_fragment, require, wants_fragment,
+    PhaseState, can, current_user, db, get_or_404, known_phases, load_project, now, render_page_or_fragment, require, wants_fragment,
 )
 
 from . import discussion
@@ -49,10 +49,17 @@ def index(slug):
         page=_int_arg("page") or 1,
         sorts=sorts,
     )
+    decision = can(current_user, "idea.create", project)
+    ideas_ended_at = None
+    if not decision and decision.code == "ended":
+        # "Participation ended" would mislead while a later phase (e.g. voting on these ideas) is open or ahead.
+        phases, at = known_phases(project), now()
+        if any(p.state(at) is not PhaseState.ENDED for p in phases):
+            ideas_ended_at = max((p.end for p in phases if p.kind == "ideas"), default=None)
     return render_page_or_fragment(
         "ideas/index.html", "ideas/_list.html",
         project=project, categories=categories, sorts=sorts, listing=listing,
-        decision=can(current_user, "idea.create", project), as_fragment=wants_fragment(),
+        decision=decision, ideas_ended_at=ideas_ended_at, as_fragment=wants_fragment(),
         can_manage=bool(can(current_user, "project.manage", project)),
     )
 
