@@ -150,11 +150,23 @@ def _init_extensions(app: Flask) -> None:
     for key, value in CACHE_DEFAULTS.items():
         app.config.setdefault(key, value)
     cache.init_app(app)
+    track_changes_once()
     babel.init_app(
         app,
         locale_selector=select_locale,
         default_translation_directories=";".join(_translation_dirs(app)),
     )
+
+
+def track_changes_once() -> None:
+    """Install the content-version tracking on Flask-SQLAlchemy's session class, once per process."""
+    from sqlalchemy.orm import Session
+
+    from .cache import track_changes
+
+    if not getattr(Session, "_mitsprache_tracked", False):
+        track_changes(Session)
+        Session._mitsprache_tracked = True
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -10,8 +10,11 @@ bumps in its own transaction, so a cached fragment is never older than the data:
     html = cached_fragment(("commenting.chapter", chapter.id, phase_open), project,
                            lambda: render_template("commenting/_chapter_body.html", chapter=chapter))
 
-    # in the view that stores a comment, before commit:
-    bump_content_version(project.id)
+Writes need no extra code: every flushed insert, update or delete of a row
+with a ``project_id`` column (and of a project itself) bumps that project's
+version just before the transaction commits (see :func:`track_changes`). Only
+Core-level statements (``db.session.execute(update(...))``) must call
+:func:`bump_content_version` themselves.
 
 Only cache what is the same for every reader with the same key: put the
 language, login state or phase state into the key when the fragment depends on
@@ -26,7 +29,8 @@ from typing import Any, Callable, Hashable
 from flask_babel import get_locale
 from flask_caching import Cache
 from markupsafe import Markup
-from sqlalchemy import update
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import event, update
 
 from .extensions import db
 from .models import Project
@@ -36,11 +40,47 @@ cache = Cache()
 DEFAULTS = {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 3600, "CACHE_THRESHOLD": 2000}
 
 
+_TOUCHED = "mitsprache_touched_projects"
+
+
 def bump_content_version(project_id: int) -> None:
-    """Mark the project's cached fragments outdated; call it in the transaction of the write."""
-    db.session.execute(
-        update(Project).where(Project.id == project_id).values(content_version=Project.content_version + 1)
-    )
+    """Mark the project's cached fragments outdated when the current transaction commits."""
+    db.session.info.setdefault(_TOUCHED, set()).add(project_id)
+
+
+def _project_of(obj: Any) -> int | None:
+    if isinstance(obj, Project):
+        return obj.id
+    return getattr(obj, "project_id", None)
+
+
+def track_changes(session_class) -> None:
+    """Bump the versions of all projects whose rows a transaction changed, as its last statement.
+
+    Taking the project row's lock last (right before COMMIT) means a transaction
+    holding it never waits for anything else, so it cannot deadlock on PostgreSQL.
+    """
+
+    @event.listens_for(session_class, "before_flush")
+    def collect(session, _flush_context, _instances):
+        touched = session.info.setdefault(_TOUCHED, set())
+        for obj in (*session.new, *session.dirty, *session.deleted):
+            project_id = _project_of(obj)
+            if project_id is not None and (obj not in session.dirty or session.is_modified(obj)):
+                touched.add(project_id)
+
+    @event.listens_for(session_class, "before_commit")
+    def bump(session):
+        session.flush()
+        touched = session.info.pop(_TOUCHED, None)
+        if touched:
+            session.connection().execute(
+                update(Project).where(Project.id.in_(sorted(touched))).values(content_version=Project.content_version + 1)
+            )
+
+    @event.listens_for(session_class, "after_rollback")
+    def forget(session):
+        session.info.pop(_TOUCHED, None)
 
 
 def cached_fragment(key: tuple[Hashable, ...], project: Project, render: Callable[[], Any]) -> Markup:
@@ -49,5 +89,7 @@ def cached_fragment(key: tuple[Hashable, ...], project: Project, render: Callabl
     html = cache.get(full_key)
     if html is None:
         html = str(render())
-        cache.set(full_key, html)
+        # A form's CSRF token belongs to one session: such HTML must never be served to others.
+        if generate_csrf() not in html:
+            cache.set(full_key, html)
     return Markup(html)

@@ -31,3 +31,26 @@ def test_fragment_is_rendered_once_per_version_and_locale(make_app, project_with
         db.session.commit()
     assert fetch() == "<p>render 3</p>"
     assert len(renders) == 3
+
+
+def test_writes_to_project_rows_bump_the_version_automatically(make_app, users, login, project_with_phase):
+    from tests.core import notes_plugin
+
+    app = make_app(plugins=[], extra_plugins=[notes_plugin])
+    people = users(app)
+    slug, _ = project_with_phase(app, "notes", start=T0, end=T0.replace(year=2027), people=people)
+
+    def version():
+        with app.app_context():
+            return db.session.scalar(db.select(Project.content_version))
+
+    before = version()
+    login(app, people.anna).post(f"/p/{slug}/notes", data={"text": "neu"})
+    assert version() == before + 1
+    app.test_client().get(f"/p/{slug}")  # reading changes nothing
+    assert version() == before + 1
+    with app.app_context():
+        project = db.session.scalar(db.select(Project))
+        project.title = "Umbenannt"
+        db.session.rollback()  # nothing committed, nothing bumped
+    assert version() == before + 1
