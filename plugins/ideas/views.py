@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.forms import ConfirmForm
 from core.toolkit import (
-    PhaseState, can, current_user, db, get_or_404, known_phases, load_project, now, render_page_or_fragment, require, wants_fragment,
+    can, current_user, db, get_or_404, known_phases, load_project, now, render_page_or_fragment, require, wants_fragment,
 )
 
 from . import discussion
@@ -52,9 +52,9 @@ def index(slug):
     decision = can(current_user, "idea.create", project)
     ideas_ended_at = None
     if not decision and decision.code == "ended":
-        # "Participation ended" would mislead while a later phase (e.g. voting on these ideas) is open or ahead.
-        phases, at = known_phases(project), now()
-        if any(p.state(at) is not PhaseState.ENDED for p in phases):
+        # In a project with other phases (e.g. voting on these ideas), "Participation ended" would mislead.
+        phases = known_phases(project)
+        if any(p.kind != "ideas" for p in phases):
             ideas_ended_at = max((p.end for p in phases if p.kind == "ideas"), default=None)
     return render_page_or_fragment(
         "ideas/index.html", "ideas/_list.html",

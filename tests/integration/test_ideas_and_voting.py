@@ -130,6 +130,7 @@ def test_ideas_from_phase_one_are_supported_in_phase_two(kiez, login, clock):
     ended = widget(page, trees)
     assert "3 supporters" in ended and "Rating ended on 7 April 2026." in ended and "<button" not in ended
     assert "votes left" not in page
+    assert "Ideas could be submitted until 31 March 2026, 12:00." in page
 
 
 def test_votes_need_the_rating_phase_of_the_ideas_own_project(kiez, login, clock, project_with_phase):
