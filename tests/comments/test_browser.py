@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.comments.conftest import seed
 
@@ -33,7 +34,7 @@ def test_comment_reply_and_agree_with_htmx(world, live_server, page, screenshot)
     new = page.locator("article.comment", has_text="Mehr Bänke wären schön")
     new.wait_for()
     assert page.evaluate("window.__noReload") is True
-    assert page.evaluate("document.activeElement.id") == new.get_attribute("id")
+    expect(new).to_be_focused()
     assert page.locator(".comments-status").inner_text() == "Your comment was published."
     assert "(7 comments)" in page.locator(".comments-heading").inner_text()
     assert new.locator("a[href='https://example.org/plan']").count() == 1
@@ -45,19 +46,19 @@ def test_comment_reply_and_agree_with_htmx(world, live_server, page, screenshot)
     pressed = ben.locator("button.vote-agree[aria-pressed='true']")
     pressed.wait_for()
     assert pressed.locator(".vote-count").inner_text() == "1"
-    assert page.evaluate("document.activeElement.classList.contains('vote-agree')")
+    expect(pressed).to_be_focused()
 
     # Reply: the form opens under the comment, the reply appears in the thread, the form closes.
     ben.get_by_role("link", name=re.compile("^Reply")).click()
     reply_box = page.get_by_label("Your reply to Ben")
     reply_box.wait_for()
-    assert page.evaluate("document.activeElement.tagName") == "TEXTAREA"
+    expect(reply_box).to_be_focused()
     reply_box.fill("Da stimme ich zu!")
     screenshot("reply-form")
     page.get_by_role("button", name="Publish reply").click()
     reply = page.locator(f"#replies-{root} article", has_text="Da stimme ich zu!")
     reply.wait_for()
-    assert page.evaluate("document.activeElement.id") == reply.get_attribute("id")
+    expect(reply).to_be_focused()
     assert page.locator(f"#slot-{root} form").count() == 0
     assert page.locator(f"#replies-{root} article").count() == 6  # all replies are shown after replying
 
@@ -82,8 +83,7 @@ def test_show_more_replies_and_sorting_with_htmx(world, live_server, page, scree
     assert page.locator(f"#replies-{root} article").count() == 3
     page.get_by_role("link", name="Show 3 more replies").click()
     page.locator(f"#replies-{root} article", has_text="Antwort Nummer 5").wait_for()
-    assert page.evaluate("document.activeElement.textContent").strip().startswith("Antwort Nummer 3") or \
-        "Antwort Nummer 3" in page.evaluate("document.activeElement.innerText")
+    expect(page.locator(f"#replies-{root} article", has_text="Antwort Nummer 3")).to_be_focused()
     page.get_by_role("link", name="Oldest first").click()
     page.locator(".comments-sort a[aria-current='true']", has_text="Oldest first").wait_for()
     first = page.locator(".comment-list > .comment-item").first
@@ -144,13 +144,15 @@ def test_moderator_hides_a_reported_comment_and_adds_a_remark(world, live_server
     page.goto(base + world.page)
     comment = page.locator(f"#comment-{rude}")
     comment.get_by_role("link", name="Moderate").click()
-    page.get_by_label("Reason for hiding").fill("Beleidigung")
-    page.get_by_role("button", name="Hide comment").click()
+    expect(comment.get_by_label("Reason for hiding")).to_be_focused()
+    comment.get_by_label("Reason for hiding").fill("Beleidigung")
+    comment.get_by_role("button", name="Hide comment").click()
     page.locator(f"#comment-{rude} .comment-hidden-notice").wait_for()
     other = page.locator(f"#comment-{fine}")
     other.get_by_role("link", name="Moderate").click()
-    page.get_by_label("Remark").fill("Die Kosten werden im Herbst geprüft.")
-    page.get_by_role("button", name="Save remark").click()
+    expect(other.get_by_label("Reason for hiding")).to_be_focused()  # the panel is in place and processed
+    other.get_by_label("Remark", exact=True).fill("Die Kosten werden im Herbst geprüft.")
+    other.get_by_role("button", name="Save remark").click()
     page.locator(f"#comment-{fine} .moderator-remark").wait_for()
     screenshot("thread")
     assert page.locator(".comments-status").inner_text() == "The moderator remark was saved."
