@@ -29,13 +29,17 @@ from typing import Any, Callable, Hashable
 from flask_babel import get_locale
 from flask_caching import Cache
 from markupsafe import Markup
-from flask_wtf.csrf import generate_csrf
+from flask import request, session
+from flask_login import current_user
 from sqlalchemy import event, update
 
 from .extensions import db
 from .models import Project
 
 cache = Cache()
+
+#: Strings that betray a CSRF token in rendered HTML.
+CSRF_MARKERS = ('name="csrf_token"', "X-CSRFToken")
 
 DEFAULTS = {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 3600, "CACHE_THRESHOLD": 2000}
 
@@ -90,6 +94,19 @@ def cached_fragment(key: tuple[Hashable, ...], project: Project, render: Callabl
     if html is None:
         html = str(render())
         # A form's CSRF token belongs to one session: such HTML must never be served to others.
-        if generate_csrf() not in html:
+        if not any(marker in html for marker in CSRF_MARKERS):
             cache.set(full_key, html)
     return Markup(html)
+
+
+def anonymous_page(key: tuple[Hashable, ...], project: Project, render: Callable[[], Any]) -> Any:
+    """Serve a whole page to anonymous readers from the cache; render it for everyone else.
+
+    Anonymous pages carry no session data (no CSRF token, no flashed message), so
+    one rendering serves every anonymous reader with the same language until the
+    project's content changes. ``key`` must hold whatever else the page depends on
+    (the phase being open, query parameters).
+    """
+    if current_user.is_authenticated or session.get("_flashes"):
+        return render()
+    return cached_fragment(("page", request.full_path, *key), project, render)

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from ..extensions import db, limiter
+from ..extensions import csrf, db, limiter
 from ..forms import ConfirmForm, LanguageForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm, ResetRequestForm
 from ..mail import send_mail
 from ..models import User
@@ -146,9 +146,17 @@ def profile():
 
 
 @bp.post("/language")
+@csrf.exempt
 def set_language():
-    """The language switcher: remembered in the session, and on the profile when logged in."""
-    form = LanguageForm()
+    """The language switcher: remembered in the session, and on the profile when logged in.
+
+    Anonymous visitors switch without a CSRF token (a forged switch only changes
+    the language of the forger's target's next page), so anonymous pages need no
+    token and can be cached whole. Changing a logged-in user's profile is protected.
+    """
+    if current_user.is_authenticated:
+        csrf.protect()
+    form = LanguageForm(meta={"csrf": False})
     if form.validate_on_submit():
         session["locale"] = form.locale.data
         if current_user.is_authenticated:

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
+from core.cache import anonymous_page, cached_fragment
 from core.toolkit import (
     active_phase_for,
     can,
@@ -108,24 +109,49 @@ def document(slug, document_id):
 
 @bp.get("/chapter/<int:chapter_id>")
 def chapter(slug, chapter_id):
+    """The whole chapter with each paragraph's comment count and the chapter's own discussion.
+
+    The paragraphs and the contents are the same for every reader in the same
+    situation (phase open or not, may edit or not), so they are rendered once
+    per content version and served from the fragment cache (core.cache); only
+    the header, the participation notice and the chapter discussion are per
+    request. A cold render still costs a fixed number of queries.
+    """
     project = load_project(slug)
     current = get_or_404(Chapter, chapter_id, project)
     doc = current.document
     chapters = services.chapters_of(doc)
-    paragraphs = services.paragraphs_of(current)
-    counts: dict[int, int] = {}
-    totals = _chapter_totals([c.id for c in chapters], counts)
-    number = chapters.index(current) + 1
     index = chapters.index(current)
-    return render_template(
-        "commenting/chapter.html", project=project, document=doc, chapter=current, chapters=chapters,
-        paragraphs=paragraphs, counts=counts, levels=heat_levels(counts, [p.id for p in paragraphs]),
-        totals=totals, number=number,
-        previous=chapters[index - 1] if index > 0 else None,
-        next=chapters[index + 1] if index + 1 < len(chapters) else None,
-        thread=discussion.thread_html(discussion.CHAPTER, current.id, project, heading_level=3),
-        **_participation(project),
-    )
+    participation = _participation(project)
+    loaded: dict = {}
+
+    def data() -> dict:
+        if not loaded:
+            paragraphs = services.paragraphs_of(current)
+            counts: dict[int, int] = {}
+            totals = _chapter_totals([c.id for c in chapters], counts)
+            loaded.update(paragraphs=paragraphs, counts=counts, totals=totals,
+                          levels=heat_levels(counts, [p.id for p in paragraphs]))
+        return loaded
+
+    common = dict(project=project, document=doc, chapter=current, chapters=chapters, number=index + 1, **participation)
+    key = ("commenting.chapter", current.id, bool(participation["active_phase"]), participation["may_manage"])
+
+    def page():
+        body = cached_fragment(key + ("body",), project,
+                               lambda: render_template("commenting/_chapter_body.html", **common, **data()))
+        contents = cached_fragment(key + ("toc",), project,
+                                   lambda: render_template("commenting/_chapter_toc.html", **common, **data()))
+        return render_template(
+            "commenting/chapter.html", body=body, contents=contents,
+            previous=chapters[index - 1] if index > 0 else None,
+            next=chapters[index + 1] if index + 1 < len(chapters) else None,
+            # The chapter's own discussion sits below the whole text; it loads when scrolled into view.
+            chapter_thread_url=discussion.thread_url(discussion.CHAPTER, current.id),
+            **common,
+        )
+
+    return anonymous_page(key, project, page)
 
 
 @bp.get("/paragraph/<int:paragraph_id>")

@@ -54,8 +54,12 @@ def test_chapter_page_shows_whole_text_with_anchors_toc_and_counts(draft, login)
     assert "1 comment<" in block(third) and 'class="heat heat-1"' in block(third)
     # The table of contents counts the chapter's comments: 4 + 1 on paragraphs, 2 on the chapter itself.
     assert re.search(r'aria-current="page">\s*<span class="toc-number">1\.</span> Ausgangslage</a>\s*<span class="toc-count">7 comments', page)
-    # The chapter's own discussion is on the page.
-    assert 'id="chapter-discussion"' in page and "Kommentar 1" in page
+    # The chapter's own discussion loads when scrolled into view, and is a link without JavaScript.
+    chapter_thread = f"/comments/chapter/{draft.chapter_ids[0]}"
+    assert 'id="chapter-discussion"' in page and f'hx-get="{chapter_thread}" hx-trigger="revealed"' in page
+    assert f'<a href="{chapter_thread}">Read and write comments on the chapter as a whole</a>' in page
+    thread = login(draft.app, draft.people.anna).get(chapter_thread, headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Kommentar 1" in thread and "<!doctype html>" not in thread
     assert 'rel="next" href="/p/city-plan/documents/chapter/%d"' % draft.chapter_ids[1] in page
 
 
