@@ -17,6 +17,12 @@ from core.sanitize import text_to_html
 
 from .models import DELETED, HIDDEN, VISIBLE, Comment, ModerationLog, Report, Vote
 
+try:  # cached pages of a project are invalidated by bumping its content version
+    from core.cache import bump_content_version
+except ImportError:  # pragma: no cover - a core without the fragment cache
+    def bump_content_version(project_id: int) -> None:
+        return None
+
 MAX_LENGTH = 4000
 
 
@@ -87,12 +93,15 @@ def delete_comment(comment: Comment) -> None:
     comment.html = ""
     comment.deleted_at = now()
     db.session.execute(delete(Vote).where(Vote.comment_id == comment.id))
+    bump_content_version(comment.project_id)
     db.session.commit()
 
 
 def set_vote(comment: Comment, user, value: int) -> None:
     """Agree (1), disagree (-1) or withdraw (0); one vote per user and comment."""
-    comment_id, user_id = comment.id, user.id
+    comment_id, user_id, project_id = comment.id, user.id, comment.project_id
+    # Votes have no project_id of their own: tell cached pages of the project that counts changed.
+    bump_content_version(project_id)
     if value == 0:
         db.session.execute(delete(Vote).where(Vote.comment_id == comment_id, Vote.user_id == user_id))
         db.session.commit()
@@ -103,6 +112,7 @@ def set_vote(comment: Comment, user, value: int) -> None:
     if changed:
         db.session.commit()
         return
+    bump_content_version(project_id)
     db.session.add(Vote(comment_id=comment_id, user_id=user_id, value=value))
     try:
         db.session.commit()
@@ -112,6 +122,7 @@ def set_vote(comment: Comment, user, value: int) -> None:
         db.session.execute(
             update(Vote).where(Vote.comment_id == comment_id, Vote.user_id == user_id).values(value=value)
         )
+        bump_content_version(project_id)
         db.session.commit()
 
 

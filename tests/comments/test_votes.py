@@ -117,3 +117,24 @@ def test_concurrent_posts_with_one_token_store_one_comment(world, login):
     stored = rows(world.app)
     assert [c.text for c in stored] == ["Nur einmal"]
     assert {r.headers["Location"] for r in results} == {f"{world.thread}#comment-{stored[0].id}"}
+
+
+def test_votes_mark_cached_pages_of_the_project_outdated(world, login):
+    from core.models import Project
+
+    if not hasattr(Project, "content_version"):
+        pytest.skip("this core has no fragment cache")
+    cid = seed(world.app, world, world.people.anna, "Zwischengespeichert")
+
+    def version():
+        with world.app.app_context():
+            return db.session.get(Project, world.ids.project).content_version
+
+    before = version()
+    ben = login(world.app, world.people.ben)
+    ben.post(f"/comments/c/{cid}/vote", data={"value": "agree"})
+    after_agree = version()
+    ben.post(f"/comments/c/{cid}/vote", data={"value": "disagree"})
+    after_change = version()
+    ben.post(f"/comments/c/{cid}/vote", data={"value": "undisagree"})
+    assert before < after_agree < after_change < version()
