@@ -56,8 +56,13 @@ def init_command(demo: bool) -> None:
 @click.option("--port", default=5000, show_default=True, type=int)
 @with_appcontext
 def serve_command(host: str, port: int) -> None:
-    """Serve the site with Werkzeug (development). Use gunicorn in production (see README)."""
-    current_app.run(host=host, port=port, threaded=True, use_reloader=False)
+    """Serve the site with Werkzeug's threaded server (one process). Use gunicorn in production (see README)."""
+    from werkzeug.serving import run_simple
+
+    # Not app.run(): Flask ignores that inside its own CLI. One process with threads suits
+    # the embedded SQLite default, whose writers then queue in core.sqlite_gate.
+    click.echo(f"Serving Mitsprache on http://{host}:{port}/ (Ctrl+C to stop)")
+    run_simple(host, port, current_app._get_current_object(), threaded=True, use_reloader=False)
 
 
 @click.group("user")

@@ -51,7 +51,8 @@ class DemoBuilder:
 
 def seed_demo() -> DemoBuilder:
     """Create demo users, then let each plugin add its projects. Commits once at the end."""
-    demo = DemoBuilder(now().replace(second=0, microsecond=0))
+    # Whole hours read better on the demo's pages ("until 2 December, 20:00").
+    demo = DemoBuilder(now().replace(minute=0, second=0, microsecond=0))
     for key, email, name, admin in DEMO_USERS:
         demo.users[key] = create_user(email, DEMO_PASSWORD, name, is_admin=admin)
     current_app.extensions["mitsprache"].pm.hook.seed_demo(demo=demo)

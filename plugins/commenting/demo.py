@@ -71,6 +71,20 @@ In jeder Straße der Innenstadt wird mindestens ein Kfz-Stellplatz zu Radbügeln
 """
 
 
+NOISE = """# Lärmaktionsplan – Entwurf
+
+## Ziele
+
+Bis 2030 soll nachts an keiner Wohnstraße mehr als 55 dB(A) gemessen werden.
+
+## Maßnahmen
+
+- Tempo 30 nachts auf allen Hauptstraßen mit Wohnbebauung
+- Lärmarmer Asphalt bei jeder Sanierung
+- Förderprogramm für Schallschutzfenster
+"""
+
+
 def _paragraphs(document):
     return [p for c in services.chapters_of(document) for p in services.paragraphs_of(c)]
 
@@ -133,6 +147,14 @@ def seed(demo) -> None:
         "800 Plätze reichen nicht; schon heute stehen über 1.000 Räder am Bahnhof.", created_at=ended - timedelta(days=6))
     add("paragraph", paragraphs[3].id, cycling, users["anna"],
         "Radbügel bitte auch für Lastenräder und Anhänger planen.", created_at=ended - timedelta(days=2))
+
+    # A draft whose commenting phase is still ahead: readable now, open for comments in a week.
+    noise = demo.project(
+        "laermaktionsplan", "Lärmaktionsplan – Entwurf",
+        "<p>Der Entwurf ist schon zu lesen. Kommentieren können Sie ab dem Start der Beteiligung.</p>",
+    )
+    demo.phase(noise, "commenting", "Kommentierung des Entwurfs", demo.days(7), demo.days(21))
+    services.import_markdown(noise, NOISE)
 
 
 def _rate_some(demo, paragraphs) -> None:

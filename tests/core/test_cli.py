@@ -69,3 +69,37 @@ def test_init_demo_creates_users_and_refuses_twice(instance):
     out = run("init", "--demo")
     assert "admin@example.org" in out and "demo-password" in out
     assert "no demo content added" in run("init", "--demo")
+
+
+def test_serve_answers_http(instance):
+    """``mitsprache serve`` really serves (Flask ignores app.run() inside its own CLI)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    run("init")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from core.cli import main; main()", "serve", "--port", str(port)],
+        env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
+                    body = response.read().decode()
+                break
+            except OSError:
+                assert time.monotonic() < deadline and server.poll() is None, server.stdout.read().decode()
+                time.sleep(0.2)
+        assert "Open for participation" in body or "Offen für Beteiligung" in body
+    finally:
+        server.terminate()
+        server.wait(10)
+        server.stdout.close()
