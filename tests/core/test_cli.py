@@ -77,7 +77,6 @@ def test_serve_answers_http(instance):
     import socket
     import subprocess
     import sys
-    import time
     import urllib.request
 
     run("init")
@@ -89,15 +88,15 @@ def test_serve_answers_http(instance):
         env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
     )
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2) as response:
-                    body = response.read().decode()
+        # Werkzeug logs "Running on …" once the socket is bound: wait for that line, no polling.
+        output = []
+        for line in server.stdout:
+            output.append(line.decode())
+            if b"Running on" in line:
                 break
-            except OSError:
-                assert time.monotonic() < deadline and server.poll() is None, server.stdout.read().decode()
-                time.sleep(0.2)
+        assert server.poll() is None, "".join(output)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as response:
+            body = response.read().decode()
         assert "Open for participation" in body or "Offen für Beteiligung" in body
     finally:
         server.terminate()
