@@ -31,6 +31,17 @@ KIEZ_IDEAS = [
      "Die Netze auf dem Bolzplatz sind seit Jahren kaputt.", "Bolzplatz Wiesengrund", 3),
 ]
 
+# Supports in the rating phase (if voting is enabled): (idea index, supporters). Anna keeps two of
+# her three votes, so a visitor logged in as Anna can try supporting.
+KIEZ_SUPPORTS = [
+    (0, ["ben", "cem", "dora"]),
+    (1, ["anna", "cem", "dora"]),
+    (2, ["ben"]),
+    (3, ["dora"]),
+    (6, ["ben"]),
+    (7, ["cem"]),
+]
+
 KIEZ_COMMENTS = [
     (0, "ben", "Gute Idee! Ich helfe beim Bauen."),
     (0, "dora", "Wer gießt in den Ferien?"),
@@ -55,9 +66,11 @@ def seed(demo) -> None:
     ideas_end = demo.days(-3)
     demo.phase(kiez, "ideas", "Ideen sammeln", demo.days(-24), ideas_end,
                "<p>Reicht eure Ideen ein und diskutiert sie.</p>")
+    rating = None
     if "rating" in kinds:
-        demo.phase(kiez, "rating", "Abstimmen", ideas_end, demo.days(11),
-                   "<p>Unterstützt die Ideen, die euch am wichtigsten sind.</p>")
+        rating = demo.phase(kiez, "rating", "Abstimmen", ideas_end, demo.days(11),
+                            "<p>Jede und jeder kann bis zu drei Ideen unterstützen, die am wichtigsten sind.</p>",
+                            mode="support", max_votes=3)
     categories = _categories(kiez, KIEZ_CATEGORIES)
     ideas = []
     for author, cat, title, text, place, days_before_end in KIEZ_IDEAS:
@@ -65,6 +78,15 @@ def seed(demo) -> None:
     for index, author, text in KIEZ_COMMENTS:
         idea = ideas[index]
         discussion.add_comment(idea, users[author], text, created_at=idea.created_at + timedelta(hours=5))
+    if rating is not None:
+        from plugins.voting.api import add_vote  # the rating kind exists, so voting is enabled
+
+        from core.extensions import db
+
+        db.session.flush()
+        for n, (index, supporters) in enumerate(KIEZ_SUPPORTS):
+            for name in supporters:
+                add_vote(rating.id, "idea", ideas[index].id, users[name].id, created_at=ideas_end + timedelta(hours=n + 1))
 
     # 2. An open brainstorm.
     open_project = demo.project(

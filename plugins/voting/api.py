@@ -54,7 +54,22 @@ def vote_counts(item_type: str, item_ids: Iterable[int], phase_id: int | None = 
     return count_votes(item_type, list(item_ids), phase_id)
 
 
+def add_vote(phase_id: int, item_type: str, item_id: int, user_id: int, value: int = 1, created_at=None) -> None:
+    """Store a vote without checks and without committing: for demo content and imports.
+
+    People's votes go through the vote endpoint, which checks the phase, the limit and
+    the permissions. ``value``: 1 (support / up) or -1 (down).
+    """
+    from core.extensions import db
+    from core.toolkit import now
+
+    from .models import Vote
+
+    db.session.add(Vote(phase_id=phase_id, item_type=item_type, item_id=item_id, user_id=user_id, value=value,
+                        created_at=created_at or now()))
+
+
 #: What :func:`vote_counts` means for an item nobody voted on.
 ZERO = {"up": 0, "down": 0, "score": 0}
 
-__all__ = ["Votable", "ZERO", "vote_counts"]
+__all__ = ["Votable", "ZERO", "add_vote", "vote_counts"]

@@ -21,7 +21,7 @@ def seed(demo) -> None:
     single = Question(poll=poll, position=0, kind=Question.SINGLE, required=True,
                       text="Wie oft besuchen Sie den Stadtpark?")
     multiple = Question(poll=poll, position=1, kind=Question.MULTIPLE, required=True, min_choices=1, max_choices=2,
-                        text="Was fehlt Ihnen im Park am meisten?", help="Bitte wählen Sie höchstens zwei Punkte.")
+                        text="Was fehlt Ihnen im Park am meisten?")
     text = Question(poll=poll, position=2, kind=Question.TEXT, required=False, max_length=1000,
                     text="Was möchten Sie uns sonst noch mitteilen?")
     for question, options in (

@@ -30,3 +30,20 @@ def test_demo_adds_a_rating_phase_when_voting_runs(make_app):
     assert kinds[:2] == ["ideas", "rating"]
     page = app.test_client().get("/p/kiezfonds/ideas").get_data(as_text=True)
     assert "Hochbeete auf dem Schulhof" in page
+
+
+def test_demo_ideas_have_supporters_when_voting_runs(make_app, login):
+    import re
+
+    app = make_app(plugins=["comments", "ideas", "voting"])
+    with app.app_context():
+        seed_demo()
+        from core.models import User
+
+        anna = db.session.scalar(db.select(User).where(User.email == "anna@example.org"))
+    page = login(app, anna).get("/p/kiezfonds/ideas?sort=support").get_data(as_text=True)
+    titles = re.findall(r'<h2 class="idea-title"[^>]*><a [^>]*>([^<]*)</a>', page)
+    assert set(titles[:2]) == {"Hochbeete auf dem Schulhof", "Sichere Querung an der Lindenstraße"}
+    assert page.count("3 supporters") == 2 and page.count("0 supporters") == 2
+    assert "You have 2 of 3 votes left." in page
+    assert "Ideas could be submitted until" in page
