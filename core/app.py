@@ -20,7 +20,9 @@ from sqlalchemy import event
 
 from . import config as config_module
 from .clock import SystemClock
-from .extensions import babel, csrf, db, htmx, limiter, login_manager
+from flask_babel import Babel
+
+from .extensions import csrf, db, htmx, limiter, login_manager
 from .models import CORE_MODELS, User
 from .plugins import build_plugin_manager, enabled_plugins, plugin_folder
 from .registry import Registry
@@ -151,7 +153,8 @@ def _init_extensions(app: Flask) -> None:
         app.config.setdefault(key, value)
     cache.init_app(app)
     track_changes_once()
-    babel.init_app(
+    # One Babel per app: its catalog cache is keyed by locale only (see core/extensions.py).
+    Babel().init_app(
         app,
         locale_selector=select_locale,
         default_translation_directories=";".join(_translation_dirs(app)),
@@ -328,11 +331,19 @@ def _register_request_hooks(app: Flask) -> None:
 
 
 def create_all_tables() -> None:
-    """Create core tables and those of enabled plugins (never of disabled ones)."""
+    """Bring the database schema up to date: the core's and every enabled plugin's migrations.
+
+    Alembic upgrades the core and each enabled plugin to its newest revision
+    (:func:`core.migrate.upgrade`): a fresh database gets every table, an
+    existing one the changes it lacks, and one made by the former
+    ``metadata.create_all`` (no ``alembic_version``) is stamped first.
+    ``create_all`` alone never altered existing tables, so a new column broke
+    existing databases. The name is kept so callers stay unchanged. Disabled
+    plugins still get no tables.
+    """
     from flask import current_app
 
-    models = current_app.extensions["mitsprache"].models
-    tables = [m.__table__ for m in models]
-    # Plugins may own secondary tables (association tables) beside their models.
-    tables += [t for m in models for t in getattr(m, "__extra_tables__", ())]
-    db.metadata.create_all(bind=db.engine, tables=tables)
+    from .migrate import upgrade
+
+    for step in upgrade(current_app._get_current_object()):
+        log.info("database: %s", step)

@@ -1,9 +1,12 @@
 """Flask extensions, created unbound and attached to each app in ``create_app``.
 
+Flask-Babel is the exception: its ``Babel`` object caches merged catalogs by
+locale, and apps with different plugins have different catalogs, so each app
+gets its own (see ``core.app._init_extensions``).
+
 Keeping them here (and only here) lets models and views import ``db`` without
 importing the application, and lets tests build many apps in one process.
 """
-from flask_babel import Babel
 from flask_htmx import HTMX
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -20,7 +23,6 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 login_manager = LoginManager()
 csrf = CSRFProtect()
-babel = Babel()
 htmx = HTMX()
 # Limits are declared per view (login, registration, password reset); nothing is
 # limited by default so ordinary browsing never hits a 429.

@@ -52,13 +52,3 @@ def votes(app):
     with app.app_context():
         return sorted(tuple(row) for row in db.session.execute(db.select(Vote.item_id, Vote.user_id, Vote.value)))
 
-
-@pytest.fixture(autouse=True)
-def _fresh_translations():
-    """Work around a core issue: ``core.extensions.babel`` is one ``Babel`` object for every app of the
-    process, and its ``domain_instance`` caches merged catalogs by locale only. An earlier test's app
-    (with other plugins) would otherwise leave its German catalogs to this test's app."""
-    from core.extensions import babel
-
-    babel.__dict__.pop("domain_instance", None)
-    yield
