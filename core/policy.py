@@ -129,7 +129,16 @@ def participation_decision(action: str, project: Project, at: datetime | None = 
         )
     ended = sorted((p for p in relevant if p.state(at) is PhaseState.ENDED), key=lambda p: p.end)
     if ended:
-        return Decision(False, _("Participation ended on %(when)s.", when=format_moment(ended[-1].end)), "ended")
+        when = format_moment(ended[-1].end)
+        current = active_phases(project, at)
+        if current:
+            # "Participation ended" would be wrong while the project's next phase is open.
+            return Decision(
+                False,
+                _("This was possible until %(when)s. Now the phase “%(phase)s” is open.", when=when, phase=current[0].title),
+                "ended",
+            )
+        return Decision(False, _("Participation ended on %(when)s.", when=when), "ended")
     return Decision(False, _("Participation is not possible in this project."), "not_available")
 
 

@@ -63,6 +63,7 @@ def register_models():
 def register_phase_kinds(register):
     register(PhaseKind("notes", label="Notes", features={"note.create"}, endpoint="notes.index",
                        settings=(PhaseSetting("max_notes", "Maximum notes", default=3),)))
+    register(PhaseKind("review", label="Review notes", features={"note.review"}))
 
 
 @hookimpl

@@ -89,3 +89,36 @@ def test_a_plugin_veto_denies_even_in_an_active_phase(notes_app, users, login, c
     assert login(notes_app, people.ben).post(f"/p/{slug}/notes", data={"text": "x"}).status_code == 403
     assert login(notes_app, people.anna).post(f"/p/{slug}/notes", data={"text": "y"}).status_code == 302
     assert _notes(notes_app) == ["y"]
+
+
+def test_while_a_later_phase_is_open_the_refusal_names_it(notes_app, users, login, clock, project_with_phase):
+    people, slug, _, end = _setup(notes_app, users, project_with_phase)
+    with notes_app.app_context():
+        from core.models import Project
+        from core.services import add_phase
+
+        project = db.session.scalar(db.select(Project))
+        add_phase(project, "review", "Notes are reviewed", end, end + timedelta(days=7))
+        db.session.commit()
+    clock.set(end + timedelta(hours=1))
+    response = login(notes_app, people.anna).post(f"/p/{slug}/notes", data={"text": "late"})
+    assert response.status_code == 403
+    assert "This was possible until 11 April 2026, 12:00. Now the phase “Notes are reviewed” is open." in response.get_data(as_text=True)
+
+
+def test_anonymous_notice_offers_login_and_registration(notes_app, project_with_phase, clock):
+    from flask import render_template_string
+
+    from core.policy import can
+
+    slug, _ = project_with_phase(notes_app, "notes", start=T0, end=T0 + timedelta(days=3))
+    with notes_app.test_request_context(f"/p/{slug}", headers={"Accept-Language": "de"}):
+        from core.models import Project
+
+        project = db.session.scalar(db.select(Project))
+        from flask_login import AnonymousUserMixin
+
+        decision = can(AnonymousUserMixin(), "note.create", project)
+        html = render_template_string('{% from "macros/phases.html" import participation_notice %}{{ participation_notice(d) }}', d=decision)
+    text = " ".join(html.split())
+    assert '>Anmelden</a> oder <a href="/register?next=/p/city-plan">registrieren</a>, um teilzunehmen.' in text
