@@ -220,6 +220,8 @@ def _collect_registrations(app: Flask, state: Mitsprache) -> None:
     state.registry.nav_items.sort(key=lambda item: item.order)
 
     def register_exporter(exporter):
+        if exporter.key in state.registry.exporters:
+            raise RuntimeError(f"exporter {exporter.key!r} registered twice")
         state.registry.exporters[exporter.key] = exporter
 
     hook.register_exporters(register=register_exporter)
