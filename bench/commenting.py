@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 PASSWORD = "bench-password"
-CSRF_RE = re.compile(r'"X-CSRFToken": "([^"]+)"')
+CSRF_RE = re.compile(r'"X-CSRFToken": "([^"]+)"|name="csrf_token" type="hidden" value="([^"]+)"')
 
 
 # ---------------------------------------------------------------------------
@@ -178,7 +178,8 @@ class Client:
 
     def csrf(self, path: str) -> str:
         _status, page = self.request("GET", path)
-        return CSRF_RE.search(page).group(1)
+        match = CSRF_RE.search(page)
+        return next(g for g in match.groups() if g)
 
     def login(self, email: str) -> None:
         token = self.csrf("/login")

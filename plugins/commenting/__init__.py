@@ -68,10 +68,10 @@ def manage_links(project):
     ]
 
 
-@hookimpl(trylast=True)
+@hookimpl
 def register_exporters(register):
-    # The comments plugin registers a plain "comments" export too; registering last makes this one,
-    # with document, chapter and paragraph columns (and every other commentable type), the one served.
+    # "document-comments": every comment with its document, chapter and paragraph, for evaluation.
+    # The comments plugin's own "comments" export stays available beside it.
     from .exports import EXPORTER
 
     register(EXPORTER)

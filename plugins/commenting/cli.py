@@ -9,6 +9,7 @@ from core.cli import write_export
 from core.extensions import db
 from core.models import Project
 
+from .exports import KEY
 from .importer import MarkdownImportError
 from .models import Document
 
@@ -58,4 +59,4 @@ def _import(slug: str, file, document_id: int | None) -> None:
 @with_appcontext
 def export_command(slug: str, fmt: str, output: str | None) -> None:
     """Export every comment of project SLUG (the "All comments" table)."""
-    write_export(slug, "comments", fmt, output)
+    write_export(slug, KEY, fmt, output)

@@ -54,14 +54,3 @@ def add_comment(*args, **kwargs):
 def count_all(chapter_ids, paragraph_ids) -> int:
     """Comments on these chapters and paragraphs together (as the comments plugin counts them)."""
     return sum(counts(CHAPTER, chapter_ids).values()) + sum(counts(PARAGRAPH, paragraph_ids).values())
-
-
-def delete_for(target_type: str, ids) -> None:
-    """Remove the comments of deleted targets, if the comments plugin offers a way to."""
-    ids = list(ids)
-    module = api()
-    remover = getattr(module, "delete_comments", None) or getattr(module, "delete_thread", None)
-    if not ids or remover is None:
-        return
-    for target_id in ids:
-        remover(target_type, target_id)

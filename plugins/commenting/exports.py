@@ -16,7 +16,7 @@ from core.registry import Exporter
 
 from . import discussion, services
 
-KEY = "comments"
+KEY = "document-comments"
 
 
 def _locale_context():
@@ -86,4 +86,4 @@ def rows(project):
         ]
 
 
-EXPORTER = Exporter(KEY, _l("All comments"), headers=headers, rows=rows)
+EXPORTER = Exporter(KEY, _l("All comments on the documents, with chapter and paragraph"), headers=headers, rows=rows)

@@ -179,14 +179,15 @@ def move(items: list, item, direction: str) -> bool:
     return True
 
 
+# Deleting text keeps its comments on purpose: they are citizens' contributions to a public
+# procedure and must stay in the evaluation export (marked "deleted from the document").
+
+
 def delete_paragraph(paragraph: Paragraph) -> None:
-    discussion.delete_for(discussion.PARAGRAPH, [paragraph.id])
     db.session.delete(paragraph)
 
 
 def delete_chapter(chapter: Chapter) -> None:
-    discussion.delete_for(discussion.PARAGRAPH, paragraph_ids_by_chapter([chapter.id])[chapter.id])
-    discussion.delete_for(discussion.CHAPTER, [chapter.id])
     db.session.delete(chapter)
 
 

@@ -32,31 +32,8 @@ def comment_counts(ids) -> dict[int, int]:
 
 
 def comment_count_expression(id_column) -> Any:
-    """A correlated SQL expression counting an idea's comments, for "most discussed" sorting.
-
-    Uses the comments plugin's own expression builder when it offers one.
-    """
-    api = _api()
-    for name in ("comment_count_expression", "count_expression", "comment_count_subquery"):
-        builder = getattr(api, name, None)
-        if builder is not None:
-            return builder(TARGET, id_column)
-    return _fallback_count_expression(id_column)
-
-
-def _fallback_count_expression(id_column) -> Any:
-    """Only if comments offers no expression: count over its model directly (kept in this one function)."""
-    from sqlalchemy import func, select
-
-    from plugins.comments import models
-
-    Comment = models.Comment
-    return (
-        select(func.count(Comment.id))
-        .where(Comment.target_type == TARGET, Comment.target_id == id_column, Comment.status != models.DELETED)
-        .correlate_except(Comment)
-        .scalar_subquery()
-    )
+    """A correlated SQL expression counting an idea's comments, for "most discussed" sorting."""
+    return _api().comment_count_expression(TARGET, id_column)
 
 
 def add_comment(idea, author, text, parent=None, created_at=None):
@@ -64,10 +41,6 @@ def add_comment(idea, author, text, parent=None, created_at=None):
     return _api().add_comment(TARGET, idea.id, idea.project, author, text, parent=parent, created_at=created_at)
 
 
-def can_delete_thread() -> bool:
-    return hasattr(_api(), "delete_thread")
-
-
 def delete_thread(idea) -> None:
-    """When an author withdraws an idea, its discussion goes too (only if the comments plugin offers that)."""
-    _api().delete_thread(TARGET, idea.id)
+    """When an author withdraws an idea, its discussion goes too."""
+    _api().delete_comments(TARGET, idea.id)

@@ -74,7 +74,8 @@ def _show(project, idea, hide_form=None, status=200):
         show_content=not idea.is_hidden or moderator or own, moderator=moderator,
         hide_form=hide_form or HideForm(), confirm=ConfirmForm(),
         can_edit=bool(can(current_user, "idea.edit", idea)),
-        can_withdraw=discussion.can_delete_thread() or not counts.get(idea.id, 0),
+        # Others' comments are their contributions: an idea with a discussion stays (moderators can hide it).
+        can_withdraw=not counts.get(idea.id, 0),
         decision=can(current_user, "idea.create", project),
         thread=discussion.thread_html(idea) if not idea.is_hidden else Markup(""),
     ), status
@@ -156,13 +157,12 @@ def delete(slug, idea_id):
     require("idea.delete", idea)
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("ideas.show", slug=slug, idea_id=idea.id))
-    if discussion.can_delete_thread():
-        discussion.delete_thread(idea)
-    elif discussion.comment_counts([idea.id]).get(idea.id, 0):
-        # The comments plugin offers no way to remove a discussion: keep others' words reachable.
+    if discussion.comment_counts([idea.id]).get(idea.id, 0):
+        # Others' comments are their contributions: keep them reachable.
         flash(_("Others have discussed this idea, so it cannot be withdrawn any more. "
                 "You can still edit it, or ask the moderators to hide it."), "error")
         return redirect(url_for("ideas.show", slug=slug, idea_id=idea.id))
+    discussion.delete_thread(idea)  # placeholders of deleted comments, if any
     db.session.delete(idea)
     db.session.commit()
     flash(_("Your idea has been withdrawn."), "success")

@@ -66,7 +66,7 @@ def _check(rows, ids):
 
 def test_csv_and_xlsx_in_the_browser_contain_every_comment(draft, discussed, login):
     client = login(draft.app, draft.people.initiator)
-    response = client.get(f"/p/{draft.slug}/export/comments.csv")
+    response = client.get(f"/p/{draft.slug}/export/document-comments.csv")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     text = response.get_data(as_text=True)
     assert text.startswith("\ufeff")
@@ -75,7 +75,7 @@ def test_csv_and_xlsx_in_the_browser_contain_every_comment(draft, discussed, log
     _check(table[1:], discussed)
     created = _by_id(table[1:])[discussed["first"]][8]
     assert created == "2026-03-29 12:00:00"  # 10:00 UTC shown in Berlin time
-    response = client.get(f"/p/{draft.slug}/export/comments.xlsx")
+    response = client.get(f"/p/{draft.slug}/export/document-comments.xlsx")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.get_data())).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -86,7 +86,7 @@ def test_csv_and_xlsx_in_the_browser_contain_every_comment(draft, discussed, log
 
 def test_export_headers_follow_the_language(draft, discussed, login):
     client = login(draft.app, draft.people.initiator)
-    text = client.get(f"/p/{draft.slug}/export/comments.csv", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    text = client.get(f"/p/{draft.slug}/export/document-comments.csv", headers={"Accept-Language": "de"}).get_data(as_text=True)
     assert text.splitlines()[0].startswith("\ufeffKommentar-ID,Dokument,Kapitel,Absatznummer")
     assert ",ausgeblendet,Beleidigend," in text and "(das Kapitel als Ganzes)" in text
 
@@ -95,7 +95,7 @@ def test_a_deleted_paragraphs_comments_stay_in_the_export(draft, discussed, logi
     client = login(draft.app, draft.people.initiator)
     pid = draft.paragraph_ids[0]
     client.post(f"/p/{draft.slug}/documents/paragraph/{pid}/delete", data={"expected": "2"})
-    table = list(csv.reader(io.StringIO(client.get(f"/p/{draft.slug}/export/comments.csv").get_data(as_text=True)[1:])))
+    table = list(csv.reader(io.StringIO(client.get(f"/p/{draft.slug}/export/document-comments.csv").get_data(as_text=True)[1:])))
     assert _by_id(table[1:])[discussed["first"]][4] == "(deleted from the document)"
 
 
@@ -103,7 +103,7 @@ def test_a_deleted_paragraphs_comments_stay_in_the_export(draft, discussed, logi
 def test_others_cannot_export(draft, discussed, login, who):
     client = login(draft.app, getattr(draft.people, who) if who else None)
     for fmt in ("csv", "xlsx"):
-        response = client.get(f"/p/{draft.slug}/export/comments.{fmt}")
+        response = client.get(f"/p/{draft.slug}/export/document-comments.{fmt}")
         if who is None:
             assert response.status_code == 302 and "/login" in response.headers["Location"]
         else:
@@ -112,7 +112,7 @@ def test_others_cannot_export(draft, discussed, login, who):
 
 def test_management_page_offers_the_export(draft, login):
     page = login(draft.app, draft.people.initiator).get(f"/p/{draft.slug}/manage").get_data(as_text=True)
-    assert f'/p/{draft.slug}/export/comments.xlsx' in page and "All comments" in page
+    assert f'/p/{draft.slug}/export/document-comments.xlsx' in page and "All comments on the documents, with chapter and paragraph" in page
     assert f'/p/{draft.slug}/documents/overview' in page and "Comment statistics" in page  # under "Modules"
 
 
@@ -145,7 +145,7 @@ def test_the_command_is_registered_on_the_mitsprache_cli(draft, monkeypatch):
 def test_core_export_command_uses_this_exporter(draft, discussed):
     from core.cli import export_command
 
-    result = draft.app.test_cli_runner().invoke(export_command, [draft.slug, "comments"])
+    result = draft.app.test_cli_runner().invoke(export_command, [draft.slug, "document-comments"])
     assert result.exit_code == 0, result.output
     assert result.stdout.lstrip("\ufeff").splitlines()[0] == ",".join(HEADERS)
 

@@ -122,3 +122,35 @@ def test_export_through_the_core(world, login):
     text = response.get_data(as_text=True)
     assert text.lstrip("\ufeff").splitlines()[0].startswith("id,parent_id,target_type,target_id,author,text")
     assert "'=SUMME(A1)" in text and "anna@example.org" not in text
+
+
+def test_comment_count_expression_sorts_an_owners_list(world):
+    from plugins.comments.api import comment_count_expression
+    from tests.comments.notes_plugin import CNote
+
+    seed(world.app, world, world.people.anna, "Nur eins", target=world.ids.other_note)
+    for text in ("a", "b"):
+        seed(world.app, world, world.people.anna, text)
+    with world.app.test_request_context():
+        query = db.select(CNote.title).order_by(comment_count_expression("note", CNote.id).desc())
+        assert db.session.scalars(query).all() == ["Mehr Bäume am Marktplatz", "Elsewhere"]
+
+
+def test_delete_comments_removes_a_targets_whole_discussion(world, login):
+    from core.models import Project
+    from plugins.comments.api import comment_counts, delete_comments
+    from plugins.comments.models import Comment, Vote
+
+    root = seed(world.app, world, world.people.anna, "Eins")
+    seed(world.app, world, world.people.ben, "Antwort", parent=root)
+    seed(world.app, world, world.people.ben, "Anderswo", target=world.ids.other_note)
+    login(world.app, world.people.ben).post(f"/comments/c/{root}/vote", data={"value": "1"})
+    with world.app.test_request_context():
+        version = db.session.scalar(db.select(Project.content_version).where(Project.id == world.ids.project))
+        assert delete_comments("note", world.note) == 2
+        db.session.commit()
+        assert comment_counts("note", [world.note, world.ids.other_note]) == {world.note: 0, world.ids.other_note: 1}
+        assert db.session.scalar(db.select(db.func.count(Vote.id))) == 0
+        assert db.session.scalar(db.select(db.func.count(Comment.id))) == 1
+        assert db.session.scalar(db.select(Project.content_version).where(Project.id == world.ids.project)) == version + 1
+        assert delete_comments("note", world.note) == 0
