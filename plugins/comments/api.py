@@ -98,10 +98,21 @@ def thread_html(target_type: str, target_id: int, project, *, heading_level: int
     queries whatever the size of the thread. ``heading_level`` sets the level of
     the widget's heading (``<h2>`` by default) to fit into the host page.
     """
-    from .thread import build_thread
+    from .thread import build_thread, cached_for_anonymous
 
-    view = build_thread(target_type, target_id, project, sort=sort, heading_level=heading_level)
-    return Markup(render_template("comments/_thread.html", t=view))
+    commentable = get_commentable(target_type)
+    if commentable is None:
+        raise LookupError(f"no commentable type {target_type!r} is registered")
+    target = commentable.load([target_id]).get(target_id)
+
+    def render() -> str:
+        view = build_thread(target_type, target_id, project, sort=sort, heading_level=heading_level, target=target)
+        return render_template("comments/_thread.html", t=view)
+
+    if target is None:  # the owner passed an id its own ``load`` does not know: nothing to cache by
+        return Markup(render())
+    key = ("comments.thread_html", target_type, target_id, sort, heading_level)
+    return Markup(cached_for_anonymous(key, target, project, render))
 
 
 def thread_url(target_type: str, target_id: int, **params: Any) -> str:

@@ -8,21 +8,22 @@ counts, the reader's own votes and reports, and for moderators the open reports.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from flask import abort, request
+from flask import abort, request, url_for
 from flask_login import current_user
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
+from core.cache import anonymous_page
 from core.extensions import db
 from core.htmx import wants_fragment
 from core.models import User
 from core.policy import Decision, can
 
 from .api import Commentable, _vote_count, get_commentable
-from .models import AGREE, DELETED, DISAGREE, HIDDEN, Comment, Report, Vote
+from .models import AGREE, DELETED, DISAGREE, HIDDEN, VISIBLE, Comment, Report, Vote
 
 PER_PAGE = 20
 REPLY_PREVIEW = 3
@@ -58,8 +59,101 @@ class Entry:
         return self.c.status == HIDDEN
 
 
+class Links:
+    """The per-comment URLs of one rendering, built with one ``url_for`` per endpoint instead of per comment.
+
+    ``url_for`` costs tens of microseconds; a page of a busy thread needs hundreds of comment links.
+    Each endpoint's URL is built once with a placeholder id and then filled in, which gives exactly
+    what ``url_for`` would (the id is a path segment, so it comes before any query string).
+    """
+
+    _PLACEHOLDER = "918273645"
+
+    def __init__(self, back: str):
+        self.back = back
+        self._parts: dict[tuple[str, bool], tuple[str, str]] = {}
+
+    def _url(self, endpoint: str, comment_id: int, with_next: bool = False) -> str:
+        parts = self._parts.get((endpoint, with_next))
+        if parts is None:
+            values = {"next": self.back} if with_next else {}
+            url = url_for(endpoint, comment_id=int(self._PLACEHOLDER), **values)
+            head, tail = url.split(self._PLACEHOLDER, 1)
+            parts = self._parts[(endpoint, with_next)] = (head, tail)
+        return f"{parts[0]}{comment_id}{parts[1]}"
+
+    def permalink(self, comment_id: int) -> str:
+        return f"{self._url('comments.comment_page', comment_id)}#comment-{comment_id}"
+
+    def single(self, comment_id: int) -> str:
+        return self._url("comments.comment_page", comment_id)
+
+    def replies(self, comment_id: int) -> str:
+        return self._url("comments.replies", comment_id)
+
+    def reply(self, comment_id: int) -> str:
+        return self._url("comments.reply_form", comment_id, True)
+
+    def edit(self, comment_id: int) -> str:
+        return self._url("comments.edit", comment_id, True)
+
+    def report(self, comment_id: int) -> str:
+        return self._url("comments.report", comment_id, True)
+
+    def moderate(self, comment_id: int) -> str:
+        return self._url("comments.moderate", comment_id, True)
+
+    def delete(self, comment_id: int) -> str:
+        return self._url("comments.delete", comment_id)
+
+    def vote(self, comment_id: int) -> str:
+        return self._url("comments.vote", comment_id)
+
+
+class Reader:
+    """What the current reader may do with the comments of one thread, decided once per rendering.
+
+    ``can("comment.rate", c)`` and ``can("comment.edit", c)`` for each of a hundred comments would
+    run the policy (and every plugin's ``check_permission``) hundreds of times. The project-wide
+    part (phase, login, visibility) is the same for every comment of a thread, so it is asked once;
+    the per-comment rules of ``permissions.py`` (own comment, status) are applied here. The server
+    still asks ``require()`` with the comment itself on every write.
+    """
+
+    project: Any
+    back: str
+
+    def init_reader(self) -> None:
+        user = current_user
+        self.user_id = user.id if getattr(user, "is_authenticated", False) else None
+        self._rate = bool(can(user, "comment.rate", project=self.project))
+        # Editing and deleting follow comment.create in the project (see permissions.check).
+        self._own = bool(self.user_id is not None and can(user, "comment.create", project=self.project))
+        self._links: Links | None = None
+
+    @property
+    def links(self) -> Links:
+        if self._links is None or self._links.back != self.back:  # ``back`` may be set after construction
+            self._links = Links(self.back)
+        return self._links
+
+    def may_rate(self, c: Comment) -> bool:
+        return self._rate and c.status == VISIBLE and c.author_id != self.user_id
+
+    def may_edit(self, c: Comment) -> bool:
+        return self._own and c.status == VISIBLE and c.author_id == self.user_id
+
+    def may_report(self, c: Comment) -> bool:
+        """Whether the "Report" link (or "You reported this comment") is shown."""
+        return self.user_id is not None and c.author_id != self.user_id and c.status != HIDDEN
+
+    @property
+    def dom_id(self) -> str:
+        return f"comments-{self.target_type}-{self.target_id}"
+
+
 @dataclass
-class ThreadView:
+class ThreadView(Reader):
     target_type: str
     target_id: int
     project: Any
@@ -77,10 +171,10 @@ class ThreadView:
     form: Any = None
     back: str = ""
     sorts: tuple[str, ...] = SORTS
+    focus_sort: bool = False
 
-    @property
-    def dom_id(self) -> str:
-        return f"comments-{self.target_type}-{self.target_id}"
+    def __post_init__(self) -> None:
+        self.init_reader()
 
 
 def resolve_target(target_type: str, target_id: int) -> tuple[Commentable, Any]:
@@ -265,3 +359,21 @@ def root_with_replies(root: Comment, *, is_moderator: bool = False, skip: int = 
 
 
 
+
+
+def cached_for_anonymous(key: tuple, target: Any, project: Any, render: Callable[[], str]) -> str:
+    """``render()``, served from ``core.cache`` for anonymous readers (whole pages and fragments).
+
+    What an anonymous reader sees of a thread depends only on the data (the project's
+    content version), the language, the URL and the headers that pick the template (both
+    part of ``key``), the page the widget sits in (``current_path()``, for the log-in
+    link) and the phase: the participation notice says "log in" while a phase is open and
+    "Participation ended on …" after it; that decision is part of the key, as it changes
+    with the clock, not with the data. Logged-in readers see their own votes and buttons
+    and a CSRF token, so they always get a fresh rendering.
+    """
+    if getattr(current_user, "is_authenticated", False):
+        return render()
+    create = can(current_user, "comment.create", target, project=project)
+    full_key = (*key, bool(create), create.code, str(create.reason), current_path())
+    return anonymous_page(full_key, project, render)

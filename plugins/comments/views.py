@@ -28,7 +28,9 @@ from .forms import BulkForm, CommentForm, EditForm, HideForm, RemarkForm, Report
 from .models import DELETED, HIDDEN, VISIBLE, Comment, ModerationLog, Report
 from .thread import (
     REPLY_PREVIEW,
+    Reader,
     build_thread,
+    cached_for_anonymous,
     count_comments,
     current_path,
     is_moderator,
@@ -106,7 +108,7 @@ def load_comment(comment_id: int) -> Comment:
     return comment
 
 
-class Ctx:
+class Ctx(Reader):
     """What the comment macros need when a single comment is rendered outside a whole thread."""
 
     def __init__(self, comment: Comment, *, focus_id: int | None = None, back: str | None = None):
@@ -117,10 +119,7 @@ class Ctx:
         self.create = can(current_user, "comment.create", project=comment.project)
         self.focus_id = focus_id
         self.back = back or _safe_next(request.values.get("next")) or current_path()
-
-    @property
-    def dom_id(self) -> str:
-        return f"comments-{self.target_type}-{self.target_id}"
+        self.init_reader()
 
 
 def _render_comment(comment: Comment, *, status_message: str | None = None, slot: str | None = None, status: int = 200):
@@ -138,13 +137,26 @@ def _render_comment(comment: Comment, *, status_message: str | None = None, slot
 def thread(target_type: str, target_id: int):
     commentable, target = resolve_target(target_type, target_id)
     page = request.args.get("page", 1, type=int) or 1
-    focus = request.args.get("focus")
-    t = build_thread(target_type, target_id, target.project, sort=request.args.get("sort"), page=page, target=target)
-    t.focus_sort = focus == "sort"
+    sort = request.args.get("sort")
+    focus_sort = request.args.get("focus") == "sort"
     # htmx: the sort switch swaps the widget's body; anything else (an owner plugin loading the
     # discussion into its page) gets the whole widget with its status region.
-    fragment = "comments/_body.html" if request.headers.get("HX-Target") == f"{t.dom_id}-body" else "comments/_thread.html"
-    return render_page_or_fragment("comments/thread.html", fragment, t=t, target=target, commentable=commentable)
+    if not wants_fragment():
+        template = "comments/thread.html"
+    elif request.headers.get("HX-Target") == f"comments-{target_type}-{target_id}-body":
+        template = "comments/_body.html"
+    else:
+        template = "comments/_thread.html"
+
+    def render() -> str:
+        t = build_thread(target_type, target_id, target.project, sort=sort, page=page, target=target)
+        t.focus_sort = focus_sort
+        return render_template(template, t=t, target=target, commentable=commentable)
+
+    html = cached_for_anonymous(("comments.thread", target_type, target_id, template, sort, page), target, target.project, render)
+    response = make_response(html)
+    response.vary.add("HX-Request")
+    return response
 
 
 @bp.get("/<target_type>/<int:target_id>/more")
@@ -155,9 +167,16 @@ def more(target_type: str, target_id: int):
     if not wants_fragment():
         return redirect(thread_url(target_type, target_id, sort=sort, page=page))
     _commentable, target = resolve_target(target_type, target_id)
-    t = build_thread(target_type, target_id, target.project, sort=sort, page=page, target=target)
-    t.focus_id = t.entries[0].c.id if t.entries else None
-    return _fragment("comments/_page.html", t=t)
+
+    def render() -> str:
+        t = build_thread(target_type, target_id, target.project, sort=sort, page=page, target=target)
+        t.focus_id = t.entries[0].c.id if t.entries else None
+        return render_template("comments/_page.html", t=t)
+
+    html = cached_for_anonymous(("comments.more", target_type, target_id, sort, page), target, target.project, render)
+    response = make_response(html)
+    response.vary.add("HX-Request")
+    return response
 
 
 @bp.post("/<target_type>/<int:target_id>")

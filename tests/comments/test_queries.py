@@ -41,8 +41,14 @@ def _fill(app, world, note_id, n):
         db.session.commit()
 
 
-def _count_queries(app, client, url):
+def _count_queries(app, client, url, *, cold=True):
+    """Statements one GET of ``url`` runs; ``cold`` empties the page cache first (anonymous pages are cached)."""
+    from core.cache import cache
+
     statements = []
+    if cold:
+        with app.app_context():
+            cache.clear()
 
     def listener(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)
@@ -83,3 +89,12 @@ def test_thread_pages_cost_the_same_number_of_queries_for_10_and_1000_comments(w
         big, _ = _count_queries(app, client, f"/comments/note/{big_id}{suffix}")
         if "page=3" not in suffix:
             assert small == big, suffix
+    # Anonymous readers get a cached copy until something changes: the target, project and phases only.
+    for url in (f"/comments/note/{big_id}", f"/p/{world.slug}/cnotes/{big_id}"):
+        client.get(url)
+    warm, _ = _count_queries(app, client, f"/comments/note/{big_id}", cold=False)
+    warm_widget, _ = _count_queries(app, client, f"/p/{world.slug}/cnotes/{big_id}", cold=False)
+    if who == "anonymous":
+        assert warm <= 4 and warm_widget <= 4, (warm, warm_widget)
+    else:
+        assert warm == big_count or warm_widget == big_count
