@@ -57,7 +57,7 @@ def test_ideas_from_phase_one_are_supported_in_phase_two(kiez, login, clock):
     response = anna.post(f"/p/{k.slug}/ideas/new", data={"title": "Zu spät", "description": "…",
                                                           "category": str(k.categories["Grün"])})
     assert response.status_code == 403
-    assert "Participation ended on 31 March 2026, 12:00." in response.get_data(as_text=True)
+    assert "This was possible until 31 March 2026, 12:00. Now the phase" in response.get_data(as_text=True)
     page = anna.get(f"/p/{k.slug}/ideas").get_data(as_text=True)
     assert "Submit an idea" not in page
     assert "Ideas could be submitted until 31 March 2026, 12:00." in page
