@@ -4,6 +4,7 @@ The package (docs/example-plugin, the finished tutorial plugin) is really built
 and installed with pip, into a temporary folder put on ``sys.path``, so the test
 exercises the same discovery path as ``pip install mitsprache-wishes``.
 """
+import shutil
 import subprocess
 import sys
 from datetime import timedelta
@@ -21,9 +22,12 @@ PACKAGE = Path(__file__).resolve().parents[2] / "docs" / "example-plugin"
 @pytest.fixture(scope="module")
 def installed_wishes(tmp_path_factory):
     target = tmp_path_factory.mktemp("site")
+    # Build from a copy: setuptools writes build/ and *.egg-info next to the sources it builds.
+    source = tmp_path_factory.mktemp("src") / "mitsprache-wishes"
+    shutil.copytree(PACKAGE, source, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__"))
     subprocess.run(
         [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--no-index", "--target", str(target), str(PACKAGE)],
+         "--no-index", "--target", str(target), str(source)],
         check=True,
     )
     sys.path.insert(0, str(target))
