@@ -8,6 +8,7 @@ plugin that the number of comments may have changed).
 from __future__ import annotations
 
 import json
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
@@ -28,6 +29,8 @@ from .forms import BulkForm, CommentForm, EditForm, HideForm, RemarkForm, Report
 from .models import DELETED, HIDDEN, VISIBLE, Comment, ModerationLog, Report
 from .thread import (
     REPLY_PREVIEW,
+    SORTS,
+    Entry,
     Reader,
     build_thread,
     cached_for_anonymous,
@@ -82,9 +85,11 @@ def _redirect_to(comment: Comment | None, default: str):
     return redirect(_back(default) + anchor)
 
 
-def _changed(response, target_type: str, target_id: int):
+def _changed(response, target_type: str, target_id: int, count: int | None = None):
     """Tell the page (and an owner plugin listening) that a thread changed, with its new count."""
-    detail = {"target_type": target_type, "target_id": target_id, "count": count_comments(target_type, target_id)}
+    if count is None:
+        count = count_comments(target_type, target_id)
+    detail = {"target_type": target_type, "target_id": target_id, "count": count}
     response.headers["HX-Trigger"] = json.dumps({"comments:changed": detail})
     return response
 
@@ -111,12 +116,13 @@ def load_comment(comment_id: int) -> Comment:
 class Ctx(Reader):
     """What the comment macros need when a single comment is rendered outside a whole thread."""
 
-    def __init__(self, comment: Comment, *, focus_id: int | None = None, back: str | None = None):
-        self.project = comment.project
-        self.target_type = comment.target_type
-        self.target_id = comment.target_id
-        self.is_moderator = is_moderator(comment.project)
-        self.create = can(current_user, "comment.create", project=comment.project)
+    def __init__(self, comment: Comment | None, *, focus_id: int | None = None, back: str | None = None,
+                 thread: tuple[Any, str, int] | None = None):
+        # ``thread`` = (project, target_type, target_id): the context before the comment exists.
+        project, self.target_type, self.target_id = thread or (comment.project, comment.target_type, comment.target_id)
+        self.project = project
+        self.is_moderator = is_moderator(project)
+        self.create = can(current_user, "comment.create", project=project)
         self.focus_id = focus_id
         self.back = back or _safe_next(request.values.get("next")) or current_path()
         self.init_reader()
@@ -200,6 +206,9 @@ def create(target_type: str, target_id: int):
         abort(403, description=_("You cannot reply to a deleted or hidden comment."))
     if not form.validate_on_submit():
         return _form_error(form, target_type, target_id, target, parent)
+    # The reader's permissions for the answer are read now, before the write transaction begins.
+    small = wants_fragment() and parent is None and _shown() == ("newest", 1)
+    x = Ctx(None, thread=(project, target_type, target_id)) if small else None
     comment, created = services.create_comment(
         target_type, target_id, project, current_user, form.text.data, parent=parent, token=form.token.data
     )
@@ -208,16 +217,32 @@ def create(target_type: str, target_id: int):
         if created:
             flash(message, "success")
         return _redirect_to(comment, thread_url(target_type, target_id))
+    # Everything below runs after COMMIT: the write transaction held the lock only for INSERT + UPDATE.
+    total = count_comments(target_type, target_id)
     if comment.root_id:
         root = db.session.get(Comment, comment.root_id)
         x = Ctx(comment, focus_id=comment.id)
         entry = root_with_replies(root, is_moderator=x.is_moderator)
         response = _fragment("comments/_replies.html", e=entry, x=x, status_message=message,
                              clear_slot=parent.id if parent else None)
+    elif small and created and total > 1:
+        # The reader sees the newest comments first: only the new comment travels, not the whole thread.
+        x.focus_id = comment.id
+        response = _fragment("comments/_posted.html", e=Entry(comment), x=x, t=x, total=total,
+                             form=CommentForm(formdata=None), shown="newest:1", status_message=message)
     else:
+        # The first comment (no list yet), a repeated form or another sort order: the whole body, newest first.
         t = build_thread(target_type, target_id, project, sort="newest", target=target, focus_id=comment.id)
-        response = _fragment("comments/_body.html", t=t, status_message=message)
-    return _changed(response, target_type, target_id)
+        response = _fragment("comments/_body.html", t=t, status_message=message, retarget=f"#{t.dom_id}-body")
+    return _changed(response, target_type, target_id, total)
+
+
+def _shown() -> tuple[str, int] | None:
+    """The sort order and page the reader's htmx form says are on screen (``hx-vals``: "newest:1")."""
+    sort, _sep, page = request.form.get("shown", "").partition(":")
+    if sort in SORTS and page.isdigit() and len(page) < 7:
+        return sort, int(page)
+    return None
 
 
 def _form_error(form, target_type, target_id, target, parent):
@@ -225,8 +250,9 @@ def _form_error(form, target_type, target_id, target, parent):
     if wants_fragment():
         if parent is None:
             t = build_thread(target_type, target_id, target.project, form=form, target=target)
+            shown = _shown()
             return _fragment("comments/_form.html", 422, retarget=f"#{t.dom_id}-form", t=t, form=form,
-                             parent=None, autofocus=True)
+                             parent=None, autofocus=True, shown=f"{shown[0]}:{shown[1]}" if shown else None)
         x = Ctx(parent)
         return _fragment("comments/_form.html", 422, retarget=f"#reply-form-{parent.id}", t=x, form=form,
                          parent=parent, autofocus=True)

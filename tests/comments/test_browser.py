@@ -27,6 +27,7 @@ def test_comment_reply_and_agree_with_htmx(world, live_server, page, screenshot)
     log_in(page, base, "anna@example.org", "password-anna")
     page.goto(base + world.page)
     page.evaluate("window.__noReload = true")
+    sent_token = page.locator("form.comment-form input[name=token]").input_value()
 
     # A new comment appears in place, focused, with a status message.
     page.get_by_label("Your comment").fill("Mehr Bänke wären schön. Siehe https://example.org/plan")
@@ -39,6 +40,10 @@ def test_comment_reply_and_agree_with_htmx(world, live_server, page, screenshot)
     assert "(7 comments)" in page.locator(".comments-heading").inner_text()
     assert new.locator("a[href='https://example.org/plan']").count() == 1
     assert page.get_by_label("Your comment").input_value() == ""
+    # Only the new comment came (out of band, at the top); the form is a fresh one with a new token.
+    assert "Mehr Bänke" in page.locator(".comment-list > .comment-item").first.inner_text()
+    assert page.locator("article.comment", has_text="Mehr Bänke wären schön").count() == 1
+    assert page.locator("form.comment-form input[name=token]").input_value() not in ("", sent_token)
 
     # Agree with Ben's comment: only the vote widget changes, the button is pressed and keeps the focus.
     ben = page.locator(f"#comment-{root}")
