@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from flask import abort, request, url_for
+from flask import abort, current_app, request, url_for
+from flask_babel import get_locale, gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
@@ -57,6 +59,25 @@ class Entry:
     @property
     def hidden(self) -> bool:
         return self.c.status == HIDDEN
+
+
+def comment_words() -> dict[str, Markup]:
+    """Fixed words of the comment macros, translated once per language (not once per comment or rendering)."""
+    per_locale = current_app.extensions.setdefault("comments.words", {})
+    locale = str(get_locale())
+    words = per_locale.get(locale)
+    if words is None:
+        words = per_locale[locale] = {key: Markup(text) for key, text in {
+            "agree": _("Agree"), "disagree": _("Disagree"), "withdraw": _("Press again to withdraw your vote."),
+            "deleted_label": _("Deleted comment"), "deleted": _("This comment was deleted."),
+            "in_reply_to": _("in reply to"), "a_deleted_comment": _("a deleted comment"),
+            "hidden_by": _("Hidden by moderation:"), "only_moderators": _("Only moderators see the hidden text:"),
+            "remark": _("Moderator remark"), "reply": _("Reply"), "edit": _("Edit"), "your_comment": _("your comment"),
+            "delete": _("Delete"), "delete_confirm": _("Delete this comment for good? Replies stay visible."),
+            "delete_button": _("Delete comment"), "reported": _("You reported this comment."), "report": _("Report"),
+            "report_hint": _("this comment to the moderators"), "moderate": _("Moderate"),
+        }.items()}
+    return words
 
 
 class Links:

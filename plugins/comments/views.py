@@ -8,6 +8,7 @@ plugin that the number of comments may have changed).
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -34,6 +35,7 @@ from .thread import (
     Reader,
     build_thread,
     cached_for_anonymous,
+    comment_words,
     count_comments,
     current_path,
     is_moderator,
@@ -50,6 +52,9 @@ moderation_bp = Blueprint("comments_moderation", __name__, url_prefix="/p/<slug>
 def comment_number_filter(value):
     """A count in the reader's language: 1,000 / 1.000."""
     return format_decimal(value)
+
+
+bp.add_app_template_global(comment_words, "comment_words")
 
 
 @bp.app_template_filter("comment_text")
@@ -228,8 +233,10 @@ def create(target_type: str, target_id: int):
     elif small and created and total > 1:
         # The reader sees the newest comments first: only the new comment travels, not the whole thread.
         x.focus_id = comment.id
+        # The sent form, emptied, with a new one-time token, is the fresh form (no second form to build).
+        form.text.data, form.token.data = "", str(uuid.uuid4())
         response = _fragment("comments/_posted.html", e=Entry(comment), x=x, t=x, total=total,
-                             form=CommentForm(formdata=None), shown="newest:1", status_message=message)
+                             form=form, shown="newest:1", status_message=message)
     else:
         # The first comment (no list yet), a repeated form or another sort order: the whole body, newest first.
         t = build_thread(target_type, target_id, project, sort="newest", target=target, focus_id=comment.id)
