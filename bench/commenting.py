@@ -8,14 +8,44 @@ Run ``make bench`` (or ``.venv/bin/python bench/commenting.py --help``). It
 2. serves it with gunicorn, and a minimal Flask app with the same settings;
 3. drives both from this process over loopback and prints requests per second
    and latency percentiles for: the minimal app, the chapter page (anonymous and
-   logged in), the busiest paragraph's thread, and posting comments with 8
-   concurrent writers, then checks that no posted comment was lost.
+   logged in), the busiest paragraph's thread (anonymous and logged in), and
+   posting comments with 8 concurrent writers, twice: like a browser with
+   JavaScript (htmx headers ``HX-Request``/``HX-Target``/``HX-Current-URL``/``HX-Trigger``,
+   the CSRF header, the form's one-time token taken from the previous answer; the
+   answer is the whole of it) and like one without (a plain POST answered by a
+   redirect, which is then followed untimed); after each it checks that every
+   accepted comment was stored (none lost).
 
 The load generator is Python threads with keep-alive connections; it shares the
 machine's cores with the server, equally for both apps, so compare the ratios
 rather than the absolute numbers. Targets (issue 3): anonymous chapter page at
 least 1/10 of the minimal app's throughput, logged in at least 1/30, posting
 p99 under 100 ms with no error and no lost comment.
+
+gunicorn settings (``--workers``/``--threads``, printed with the results): the default
+is one worker per core with 4 threads each (2 x 4 on the 2-core reference machine).
+Measured against ``--workers 1 --threads 8`` (the single process that lets
+``core/sqlite_gate.py`` queue every SQLite writer in Python), 2 x 4 was better in every
+row, posting included (htmx p50 ~60-70 ms against ~115 ms, p99 ~150-290 ms against
+~200-250 ms; reads about twice the throughput): a write holds SQLite's lock for well
+under a millisecond (INSERT + version UPDATE + COMMIT, WAL with synchronous=NORMAL, so
+no fsync per commit), so cross-process lock waits are rare, while every request costs
+several milliseconds of Python under one GIL per process. One process therefore queues
+writers behind readers' rendering; two processes use both cores. Re-check with
+``--workers 1 --threads 8`` on machines with one core or very write-heavy use.
+
+Profiling a page: run with ``--keep`` and profile the app in-process against the kept
+instance, e.g.::
+
+    import cProfile
+    from core import create_app
+    app = create_app(instance_path=Path("/tmp/mitsprache-bench-…"))
+    client = app.test_client()
+    client.get("/comments/paragraph/1")          # warm up (templates, caches)
+    cProfile.run('for _ in range(20): client.get("/comments/paragraph/1")', sort="cumulative")
+
+(anonymous pages are cached after the first request: profile a cold rendering by
+clearing ``core.cache.cache`` between requests, or log in first.)
 """
 from __future__ import annotations
 
