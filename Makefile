@@ -39,6 +39,7 @@ test-postgres: setup
 
 bench: setup
 	$(BIN)/python bench/commenting.py
+	$(BIN)/python bench/export_memory.py
 
 # Update the message catalogs after changing translatable strings.
 extract: $(STAMP)
