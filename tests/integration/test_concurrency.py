@@ -5,34 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 from collections import Counter
 
+from tests.helpers import run_at_once
 from tests.integration.conftest import RATING_START, listed_titles, make_people, stored_votes, submit_idea, widget
 
 PEOPLE = 12
-
-
-def run_at_once(jobs):
-    """Run each job in its own thread, all released at the same moment; return their results."""
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def worker(index, job):
-        barrier.wait()
-        try:
-            results[index] = job()
-        except Exception as exc:  # pragma: no cover - reported by the assertion below
-            results[index] = exc
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert not any(t.is_alive() for t in threads), "a request hung"
-    assert not any(isinstance(r, Exception) for r in results), results
-    return results
 
 
 def post(client, idea_id, value=1):

@@ -2,35 +2,14 @@
 database session, against the real database (SQLite here, PostgreSQL with MITSPRACHE_TEST_DATABASE_URL)."""
 from __future__ import annotations
 
-import threading
 from types import SimpleNamespace
 
 from core.extensions import db
 from core.services import create_user
+from tests.helpers import run_at_once
 from tests.voting.conftest import votes
 
 THREADS = 12
-
-
-def run_at_once(jobs):
-    """Run each job in its own thread, all released at the same moment; return their results."""
-    barrier = threading.Barrier(len(jobs))
-    results = [None] * len(jobs)
-
-    def worker(index, job):
-        barrier.wait()
-        try:
-            results[index] = job()
-        except Exception as exc:  # pragma: no cover - reported by the assertion below
-            results[index] = exc
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert not any(isinstance(r, Exception) for r in results), results
-    return results
 
 
 def make_people(app, n):
