@@ -5,9 +5,16 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export MITSPRACHE_INSTANCE ?= $(CURDIR)/instance
 
-.PHONY: run test test-sqlite test-postgres bench translations clean setup
+.PHONY: system-packages browser run test test-sqlite test-postgres bench translations clean setup
 
-setup: $(STAMP) node_modules/.installed translations
+setup: system-packages $(STAMP) node_modules/.installed translations
+
+# npm (and for the tests Debian's chromium), installed with apt-get when missing.
+system-packages:
+	@.ci/system-packages
+
+browser:
+	@.ci/system-packages --browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,11 +36,11 @@ run: setup
 	@[ -f $(MITSPRACHE_INSTANCE)/config.toml ] || $(BIN)/mitsprache init --demo
 	$(BIN)/mitsprache serve --host 127.0.0.1 --port 5000
 
-test: setup
+test: setup browser
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Run the suite against PostgreSQL (needs a server; .ci/run checks for one).
-test-postgres: setup
+test-postgres: setup browser
 	MITSPRACHE_TEST_DATABASE_URL=$${MITSPRACHE_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
 	  $(BIN)/python -m pytest $(PYTEST_ARGS)
 
