@@ -12,7 +12,9 @@ bumps in its own transaction, so a cached fragment is never older than the data:
 
 Writes need no extra code: every flushed insert, update or delete of a row
 with a ``project_id`` column (and of a project itself) bumps that project's
-version just before the transaction commits (see :func:`track_changes`). Only
+version just before the transaction commits (see :func:`track_changes`). A user
+who changes their display name bumps every project, since their name may be
+shown on any of them (a rare write, so the cost of re-rendering is fine). Only
 Core-level statements (``db.session.execute(update(...))``) must call
 :func:`bump_content_version` themselves.
 
@@ -31,10 +33,10 @@ from flask_caching import Cache
 from markupsafe import Markup
 from flask import request, session
 from flask_login import current_user
-from sqlalchemy import event, update
+from sqlalchemy import event, inspect, update
 
 from .extensions import db
-from .models import Project
+from .models import Project, User
 
 cache = Cache()
 
@@ -45,6 +47,11 @@ DEFAULTS = {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 3600, "CACHE_T
 
 
 _TOUCHED = "mitsprache_touched_projects"
+_ALL = "all"  # in the touched set: bump every project
+
+
+def _renamed(obj: Any) -> bool:
+    return isinstance(obj, User) and inspect(obj).attrs.display_name.history.has_changes()
 
 
 def bump_content_version(project_id: int) -> None:
@@ -72,15 +79,18 @@ def track_changes(session_class) -> None:
             project_id = _project_of(obj)
             if project_id is not None and (obj not in session.dirty or session.is_modified(obj)):
                 touched.add(project_id)
+            elif obj in session.dirty and _renamed(obj):
+                touched.add(_ALL)
 
     @event.listens_for(session_class, "before_commit")
     def bump(session):
         session.flush()
         touched = session.info.pop(_TOUCHED, None)
         if touched:
-            session.connection().execute(
-                update(Project).where(Project.id.in_(sorted(touched))).values(content_version=Project.content_version + 1)
-            )
+            statement = update(Project).values(content_version=Project.content_version + 1)
+            if _ALL not in touched:
+                statement = statement.where(Project.id.in_(sorted(touched)))
+            session.connection().execute(statement)
 
     @event.listens_for(session_class, "after_rollback")
     def forget(session):

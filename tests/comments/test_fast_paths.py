@@ -161,6 +161,21 @@ def test_anonymous_pages_show_new_comments_votes_and_hiding_at_once(world, login
         assert "Neue Sicht" not in reader.get(url).get_data(as_text=True), url
 
 
+def test_anonymous_pages_show_a_new_display_name_at_once(world, login):
+    seed(world.app, world, world.people.ben, "Ein Beitrag")
+    reader = login(world.app)
+    old_name = world.people.ben.name
+    for url in _pages(world):
+        assert old_name in reader.get(url).get_data(as_text=True)  # now cached
+
+    ben = login(world.app, world.people.ben)
+    saved = ben.post("/account", data={"display_name": "Xaver Neuname", "locale": ""})
+    assert saved.status_code == 302
+    for url in _pages(world):
+        html = reader.get(url).get_data(as_text=True)
+        assert "Xaver Neuname" in html and not re.search(rf"\b{old_name}\b", html), url
+
+
 def test_cached_pages_never_carry_one_readers_buttons_or_token_to_another(world, login):
     own = seed(world.app, world, world.people.anna, "Annas Kommentar")
     seed(world.app, world, world.people.ben, "Bens Kommentar")

@@ -122,8 +122,6 @@ def test_concurrent_posts_with_one_token_store_one_comment(world, login):
 def test_votes_mark_cached_pages_of_the_project_outdated(world, login):
     from core.models import Project
 
-    if not hasattr(Project, "content_version"):
-        pytest.skip("this core has no fragment cache")
     cid = seed(world.app, world, world.people.anna, "Zwischengespeichert")
 
     def version():
