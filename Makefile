@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export MITSPRACHE_INSTANCE ?= $(CURDIR)/instance
 
-.PHONY: system-packages browser run test test-sqlite test-postgres bench translations clean setup
+.PHONY: system-packages browser run test test-sqlite test-postgres bench translations clean setup extract
 
 setup: system-packages $(STAMP) node_modules/.installed translations
 
@@ -48,10 +48,14 @@ bench: setup
 	$(BIN)/python bench/commenting.py
 	$(BIN)/python bench/export_memory.py
 
-# Update the message catalogs after changing translatable strings.
+# Update the message catalogs (the core's and every plugin's) after changing translatable strings.
 extract: $(STAMP)
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -o core/translations/messages.pot core themes
-	$(BIN)/pybabel update -q -i core/translations/messages.pot -d core/translations
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l -o core/translations/messages.pot core themes
+	$(BIN)/pybabel -q update --ignore-obsolete -i core/translations/messages.pot -d core/translations
+	@for dir in plugins/*/translations; do plugin=$${dir%/translations}; \
+	  $(BIN)/pybabel -q extract -F babel.cfg -k _l -o $$dir/messages.pot $$plugin && \
+	  $(BIN)/pybabel -q update --ignore-obsolete -i $$dir/messages.pot -d $$dir || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache

@@ -109,11 +109,18 @@ def _fragment(template: str, status: int = 200, *, retarget: str | None = None, 
 
 
 def load_comment(comment_id: int) -> Comment:
-    """The comment, or 404 if missing, its type is no longer commentable or its project is hidden from the user."""
+    """The comment, or 404 if missing, its type is no longer commentable or its project is hidden from the user.
+
+    A comment whose target was deleted (an initiator removed the paragraph) has left the site:
+    only moderators still reach it, to read it and handle its reports; the export keeps it too.
+    """
     comment = db.session.get(Comment, comment_id)
-    if comment is None or get_commentable(comment.target_type) is None:
+    commentable = get_commentable(comment.target_type) if comment is not None else None
+    if commentable is None:
         abort(404)
     if not can(current_user, "project.view", comment.project):
+        abort(404)
+    if not commentable.load([comment.target_id]) and not is_moderator(comment.project):
         abort(404)
     return comment
 

@@ -99,6 +99,24 @@ def test_a_deleted_paragraphs_comments_stay_in_the_export(draft, discussed, logi
     assert _by_id(table[1:])[discussed["first"]][4] == "(deleted from the document)"
 
 
+def test_a_deleted_paragraphs_comments_leave_the_site_but_moderators_still_reach_them(draft, discussed, login):
+    initiator, anna = login(draft.app, draft.people.initiator), login(draft.app, draft.people.anna)
+    first, reply = discussed["first"], discussed["reply"]
+    assert anna.get(f"/comments/c/{first}").status_code == 200
+    initiator.post(f"/p/{draft.slug}/documents/paragraph/{draft.paragraph_ids[0]}/delete", data={"expected": "2"})
+    # Gone for participants and visitors: no page, no vote, no edit.
+    for client in (anna, login(draft.app)):
+        assert client.get(f"/comments/c/{first}").status_code == 404
+    assert anna.post(f"/comments/c/{reply}/vote", data={"value": "agree"}).status_code == 404
+    assert anna.post(f"/comments/c/{first}/edit", data={"text": "Doch noch"}).status_code == 404
+    # Moderators read it, told why it has no context, and find it in the queue.
+    page = initiator.get(f"/comments/c/{first}").get_data(as_text=True)
+    assert "Gute Idee" in page and "What this comment was about has been deleted" in page
+    assert "All comments in this discussion" not in page
+    queue = initiator.get(f"/p/{draft.slug}/comments/moderation").get_data(as_text=True)
+    assert "Gute Idee" in queue and "what it was about has been deleted" in queue
+
+
 @pytest.mark.parametrize("who", ["anna", "moderator", None])
 def test_others_cannot_export(draft, discussed, login, who):
     client = login(draft.app, getattr(draft.people, who) if who else None)

@@ -39,3 +39,31 @@ def test_the_same_text_is_translated_the_same_everywhere():
             seen[key][str(path.relative_to(ROOT))] = message.string
     conflicts = {key: where for key, where in seen.items() if len(set(map(str, where.values()))) > 1}
     assert not conflicts, f"differently translated in different catalogs: {conflicts}"
+
+
+def _source_messages(*folders):
+    """The msgids ``pybabel extract -F babel.cfg -k _l`` finds in ``folders`` (as ``make extract`` runs it)."""
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+
+    with (ROOT / "babel.cfg").open() as fh:
+        method_map, options_map = parse_mapping_cfg(fh)
+    keywords = {**DEFAULT_KEYWORDS, "_l": None}
+    found = set()
+    for folder in folders:
+        for _file, _line, message, _comments, _context in extract_from_dir(
+            ROOT / folder, method_map, options_map, keywords=keywords
+        ):
+            found.add(message if isinstance(message, str) else message[0])
+    return found
+
+
+def test_every_string_marked_in_the_sources_is_in_its_catalog():
+    """A string added to a template or module without ``make extract`` would stay English on German pages."""
+    sources = {"core/translations": ("core", "themes")}
+    for plugin in sorted(ROOT.glob("plugins/*/translations")):
+        sources[str(plugin.relative_to(ROOT))] = (str(plugin.parent.relative_to(ROOT)),)
+    for catalog, folders in sources.items():
+        known = {key for key, _m in _messages(ROOT / catalog / "de/LC_MESSAGES/messages.po")}
+        missing = sorted(_source_messages(*folders) - known)
+        assert not missing, f"{catalog}: run `make extract` and translate {missing[:5]}"
