@@ -15,7 +15,7 @@ from flask import abort, current_app, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from core.cache import anonymous_page
@@ -228,7 +228,28 @@ def _order(sort: str):
     return (Comment.created_at.desc(), Comment.id.desc())
 
 
-def load_top_level(target_type: str, target_id: int, sort: str, page: int) -> tuple[list[Entry], bool]:
+def _after(sort: str, anchor: Comment):
+    """Rows that come after ``anchor`` in ``sort`` order, by the values that order compares (keyset)."""
+    at, ident = anchor.created_at, anchor.id
+    if sort == "oldest":
+        return or_(Comment.created_at > at, and_(Comment.created_at == at, Comment.id > ident))
+    newer = or_(Comment.created_at < at, and_(Comment.created_at == at, Comment.id < ident))
+    if sort == "agreed":
+        # The anchor's agreements as they are now: whatever ranks above it now is not shown again.
+        agreed = db.session.scalar(select(func.count(Vote.id)).where(Vote.comment_id == ident, Vote.value == AGREE))
+        votes = _vote_count(AGREE)
+        return or_(votes < agreed, and_(votes == agreed, newer))
+    return newer
+
+
+def load_top_level(target_type: str, target_id: int, sort: str, page: int,
+                   after: Comment | None = None) -> tuple[list[Entry], bool]:
+    """One page of top-level comments: by page number, or (``after``) the page following that comment.
+
+    "Show more" asks with ``after``, the last comment on screen: with page numbers (an offset), a
+    comment posted meanwhile would push the last one of the page on screen onto the next one and
+    show it twice, in exactly the busy threads where people keep posting.
+    """
     reply = aliased(Comment)
     query = (
         select(Comment)
@@ -241,9 +262,12 @@ def load_top_level(target_type: str, target_id: int, sort: str, page: int) -> tu
             or_(Comment.status != DELETED, exists().where(reply.root_id == Comment.id)),
         )
         .order_by(*_order(sort))
-        .offset((page - 1) * PER_PAGE)
         .limit(PER_PAGE + 1)
     )
+    if after is not None:
+        query = query.where(_after(sort, after))
+    else:
+        query = query.offset((page - 1) * PER_PAGE)
     rows = db.session.scalars(query).all()
     return [Entry(c) for c in rows[:PER_PAGE]], len(rows) > PER_PAGE
 
@@ -328,7 +352,7 @@ def is_moderator(project) -> bool:
 
 
 def build_thread(target_type, target_id, project, *, sort=None, page=1, heading_level=2, focus_id=None,
-                 form=None, target=None) -> ThreadView:
+                 form=None, target=None, after: Comment | None = None) -> ThreadView:
     """Everything ``_thread.html`` needs for one page of a thread."""
     commentable = get_commentable(target_type)
     if commentable is None:
@@ -338,7 +362,7 @@ def build_thread(target_type, target_id, project, *, sort=None, page=1, heading_
     sort = sort if sort in SORTS else DEFAULT_SORT
     page = max(int(page or 1), 1)
     moderator = is_moderator(project)
-    entries, has_more = load_top_level(target_type, target_id, sort, page)
+    entries, has_more = load_top_level(target_type, target_id, sort, page, after)
     replies = attach_replies(entries)
     decorate(entries + replies, is_moderator=moderator)
     create = can(current_user, "comment.create", target, project=project)

@@ -179,19 +179,23 @@ def thread(target_type: str, target_id: int):
 
 @bp.get("/<target_type>/<int:target_id>/more")
 def more(target_type: str, target_id: int):
-    """The next page of top-level comments, for the "show more" button."""
+    """The next page of top-level comments, for the "show more" button: those after ``after``, the last one shown."""
     page = max(request.args.get("page", 2, type=int) or 2, 2)
     sort = request.args.get("sort")
     if not wants_fragment():
         return redirect(thread_url(target_type, target_id, sort=sort, page=page))
     _commentable, target = resolve_target(target_type, target_id)
+    after = db.session.get(Comment, request.args.get("after", 0, type=int) or 0)
+    if after is not None and (after.target_type, after.target_id, after.parent_id) != (target_type, target_id, None):
+        after = None  # not a top-level comment of this thread: fall back to the page number
 
     def render() -> str:
-        t = build_thread(target_type, target_id, target.project, sort=sort, page=page, target=target)
+        t = build_thread(target_type, target_id, target.project, sort=sort, page=page, target=target, after=after)
         t.focus_id = t.entries[0].c.id if t.entries else None
         return render_template("comments/_page.html", t=t)
 
-    html = cached_for_anonymous(("comments.more", target_type, target_id, sort, page), target, target.project, render)
+    key = ("comments.more", target_type, target_id, sort, page, after.id if after else None)
+    html = cached_for_anonymous(key, target, target.project, render)
     response = make_response(html)
     response.vary.add("HX-Request")
     return response

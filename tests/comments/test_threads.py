@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import json
 import re
+
+import pytest
 import uuid
 from datetime import timedelta
 
@@ -224,6 +226,33 @@ def test_pagination_with_show_more_and_plain_links(world, login):
     last = client.get(f"{world.thread}?sort=newest&page=3").get_data(as_text=True)
     assert last.count('class="comment-item"') == 5 and "Previous comments" in last and "Show more comments" not in last
     assert client.get(f"{world.thread}/more?page=2").status_code == 302
+
+
+def _shown_ids(html: str) -> list[int]:
+    return [int(i) for i in re.findall(r'<article[^>]*id="comment-(\d+)"', html)]
+
+
+@pytest.mark.parametrize("sort", ["newest", "oldest", "agreed"])
+def test_show_more_never_repeats_a_comment_when_others_post_meanwhile(world, login, sort):
+    ids = [seed(world.app, world, world.people.anna, f"Nummer {i:02d}", created_at=T0 - timedelta(minutes=100 - i))
+           for i in range(30)]
+    ben = login(world.app, world.people.ben)
+    for cid in ids[::3]:  # some agreements, so "most agreed" has an order of its own
+        ben.post(f"/comments/c/{cid}/vote", data={"value": "agree"})
+    reader = login(world.app)
+    first = reader.get(f"{world.thread}?sort={sort}").get_data(as_text=True)
+    on_screen = _shown_ids(first)
+    assert len(on_screen) == 20
+    more_url = re.search(r'hx-get="([^"]+/more\?[^"]+)"', first).group(1).replace("&amp;", "&")
+    # Meanwhile five more comments arrive (newest first: they push the list down by five).
+    anna = login(world.app, world.people.anna)
+    for i in range(5):
+        anna.post(world.thread, data={"text": f"Inzwischen {i}"})
+    more = reader.get(more_url, headers=HX).get_data(as_text=True)
+    shown_more = _shown_ids(more)
+    assert not set(shown_more) & set(on_screen), "a comment was shown twice"
+    # Nothing of the original thirty is skipped either.
+    assert set(ids) <= set(on_screen) | set(shown_more)
 
 
 def test_long_reply_chains_load_on_demand(world, login):
