@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Collection
 
 from flask import current_app, g
 from flask_babel import gettext as _
@@ -97,11 +97,11 @@ def active_phases(project: Project, at: datetime | None = None) -> list[Phase]:
     return [p for p in known_phases(project) if p.state(at) is PhaseState.ACTIVE]
 
 
-def active_phase_for(project: Project, action: str) -> Phase | None:
-    """The active phase whose kind grants ``action`` (its settings may matter), if any."""
-    kinds = _state().registry.phase_kinds
+def active_phase_for(project: Project, action: str, kinds: Collection[str] | None = None) -> Phase | None:
+    """The active phase whose kind grants ``action`` (its settings may matter), if any; ``kinds`` narrows the kinds."""
+    registered = _state().registry.phase_kinds
     for phase in active_phases(project):
-        if action in kinds[phase.kind].features:
+        if action in registered[phase.kind].features and (kinds is None or phase.kind in kinds):
             return phase
     return None
 
@@ -114,11 +114,18 @@ def can_view(user: Any, project: Project) -> bool:
     return has_role(user, project, Role.INITIATOR, Role.MODERATOR, Role.MEMBER)
 
 
-def participation_decision(action: str, project: Project, at: datetime | None = None) -> Decision:
-    """Is a phase granting ``action`` active? If not, say when it opens or when it ended."""
+def participation_decision(action: str, project: Project, at: datetime | None = None,
+                           kinds: Collection[str] | None = None) -> Decision:
+    """Is a phase granting ``action`` active? If not, say when it opens or when it ended.
+
+    ``kinds`` narrows the question to phases of those kinds: several kinds may grant
+    ``comment.create``, but a paragraph of a draft may only be discussed while a
+    ``commenting`` phase is open, not during the project's later idea phase.
+    """
     at = at or now()
-    kinds = _state().registry.phase_kinds
-    relevant = [p for p in known_phases(project) if action in kinds[p.kind].features]
+    registered = _state().registry.phase_kinds
+    relevant = [p for p in known_phases(project)
+                if action in registered[p.kind].features and (kinds is None or p.kind in kinds)]
     if any(p.state(at) is PhaseState.ACTIVE for p in relevant):
         return ALLOW
     upcoming = sorted((p for p in relevant if p.state(at) is PhaseState.UPCOMING), key=lambda p: p.start)

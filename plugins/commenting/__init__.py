@@ -13,6 +13,7 @@ from core.registry import PhaseKind
 
 NEEDS = ["comments"]
 FEATURES = frozenset({"comment.create", "comment.rate"})
+KIND = "commenting"
 
 
 @hookimpl
@@ -25,7 +26,7 @@ def register_models():
 @hookimpl
 def register_phase_kinds(register):
     register(PhaseKind(
-        "commenting",
+        KIND,
         label=_l("Commenting on a draft"),
         features=FEATURES,
         description=_l("People read a draft and comment on its paragraphs and chapters."),
@@ -42,6 +43,17 @@ def register_commentables(register):
     commentable = api().Commentable
     register(commentable(type=PARAGRAPH, label=_l("Paragraph"), load=services.load_paragraphs, url=services.paragraph_url))
     register(commentable(type=CHAPTER, label=_l("Chapter"), load=services.load_chapters, url=services.chapter_url))
+
+
+@hookimpl
+def check_permission(user, action, obj, project):
+    """Paragraphs and chapters are discussed only while a ``commenting`` phase is open, whatever else is."""
+    if action not in FEATURES:
+        return None
+    from .discussion import CHAPTER, PARAGRAPH, api
+    from .models import Chapter, Paragraph
+
+    return api().phase_bound(action, obj, project, kinds={KIND}, types={PARAGRAPH, CHAPTER}, models=(Paragraph, Chapter))
 
 
 @hookimpl

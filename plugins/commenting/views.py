@@ -23,7 +23,7 @@ from core.toolkit import (
     wants_fragment,
 )
 
-from . import discussion, services, stats
+from . import KIND, discussion, services, stats
 from .forms import ChapterForm, DeleteForm, DocumentForm, ImportForm, ParagraphForm
 from .importer import MarkdownImportError
 from .markup import html_to_markdown, markdown_to_html
@@ -41,11 +41,16 @@ def _managed(slug):
 
 
 def _participation(project):
-    """What the reading pages say about taking part: the phase decision and the user's own."""
+    """What the reading pages say about taking part: the phase decision and the user's own.
+
+    Only ``commenting`` phases count: the project's idea phase also grants comment.create,
+    but not on the draft (see ``check_permission`` in ``__init__.py``).
+    """
+    phase_decision = participation_decision(ACTION, project, kinds={KIND})
     return {
-        "phase_decision": participation_decision(ACTION, project),
-        "user_decision": can(current_user, ACTION, project),
-        "active_phase": active_phase_for(project, ACTION),
+        "phase_decision": phase_decision,
+        "user_decision": can(current_user, ACTION, project) if phase_decision else phase_decision,
+        "active_phase": active_phase_for(project, ACTION, kinds={KIND}),
         "may_manage": bool(can(current_user, "project.manage", project)),
     }
 
@@ -135,7 +140,10 @@ def chapter(slug, chapter_id):
         return loaded
 
     common = dict(project=project, document=doc, chapter=current, chapters=chapters, number=index + 1, **participation)
-    key = ("commenting.chapter", current.id, bool(participation["active_phase"]), participation["may_manage"])
+    # The notice changes with the clock, not the data ("ended on …", "now the phase … is open"): part of the key.
+    decision = participation["phase_decision"]
+    key = ("commenting.chapter", current.id, bool(participation["active_phase"]), participation["may_manage"],
+           decision.code, str(decision.reason))
 
     def page():
         body = cached_fragment(key + ("body",), project,

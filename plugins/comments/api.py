@@ -90,6 +90,38 @@ def get_commentable(target_type: str) -> Commentable | None:
     return commentables().get(target_type)
 
 
+#: The actions a discussion's own phase governs (editing and deleting follow ``comment.create``).
+PHASE_BOUND_ACTIONS = frozenset({"comment.create", "comment.rate"})
+
+
+def phase_bound(action: str, obj: Any, project, *, kinds: Iterable[str], types: Iterable[str],
+                models: tuple[type, ...] = ()):
+    """For the ``check_permission`` hook of a plugin whose objects people discuss.
+
+    Any phase kind that lists ``comment.create`` opens commenting in the whole
+    project; this narrows it to the owner's own kinds for the owner's objects
+    (``obj`` an instance of ``models``, or a comment on one of ``types``), so the
+    paragraphs of a draft whose commenting phase ended stay closed while the
+    project's idea phase is open. Returns the refusal with its dated reason
+    ("This was possible until …"), or None (no objection)::
+
+        @hookimpl
+        def check_permission(user, action, obj, project):
+            return phase_bound(action, obj, project, kinds={"ideas"}, types={"idea"}, models=(Idea,))
+    """
+    if action not in PHASE_BOUND_ACTIONS or project is None:
+        return None
+    if isinstance(obj, Comment):
+        if obj.target_type not in set(types):
+            return None
+    elif not isinstance(obj, models):
+        return None
+    from core.policy import participation_decision
+
+    decision = participation_decision(action, project, kinds=frozenset(kinds))
+    return None if decision else decision
+
+
 def thread_html(target_type: str, target_id: int, project, *, heading_level: int = 2, sort: str | None = None) -> Markup:
     """The complete discussion widget for one target, ready to print in a template.
 

@@ -40,7 +40,7 @@ def check(user, action: str, obj, project) -> bool | Decision | None:
         if obj.status != VISIBLE:
             return Decision(False, _("This comment can no longer be changed."), "forbidden")
         # Editing and deleting follow the participation phase, with its dated explanation.
-        decision = can(user, "comment.create", project=project)
+        decision = can(user, "comment.create", obj, project=project)
         return True if decision else decision
     if action == "comment.report":
         if not logged_in:

@@ -143,13 +143,16 @@ class Reader:
 
     project: Any
     back: str
+    #: What the thread is about (the target object, or a comment of the thread): the owner
+    #: plugin's policy hook may narrow participation to its own phase kinds (``api.phase_bound``).
+    subject: Any = None
 
     def init_reader(self) -> None:
         user = current_user
         self.user_id = user.id if getattr(user, "is_authenticated", False) else None
-        self._rate = bool(can(user, "comment.rate", project=self.project))
-        # Editing and deleting follow comment.create in the project (see permissions.check).
-        self._own = bool(self.user_id is not None and can(user, "comment.create", project=self.project))
+        self._rate = bool(can(user, "comment.rate", self.subject, project=self.project))
+        # Editing and deleting follow comment.create in the thread (see permissions.check).
+        self._own = bool(self.user_id is not None and can(user, "comment.create", self.subject, project=self.project))
         self._links: Links | None = None
 
     @property
@@ -195,6 +198,7 @@ class ThreadView(Reader):
     focus_sort: bool = False
 
     def __post_init__(self) -> None:
+        self.subject = self.target
         self.init_reader()
 
 

@@ -129,12 +129,13 @@ class Ctx(Reader):
     """What the comment macros need when a single comment is rendered outside a whole thread."""
 
     def __init__(self, comment: Comment | None, *, focus_id: int | None = None, back: str | None = None,
-                 thread: tuple[Any, str, int] | None = None):
-        # ``thread`` = (project, target_type, target_id): the context before the comment exists.
+                 thread: tuple[Any, str, int] | None = None, target: Any = None):
+        # ``thread`` = (project, target_type, target_id) and ``target``: the context before the comment exists.
         project, self.target_type, self.target_id = thread or (comment.project, comment.target_type, comment.target_id)
         self.project = project
+        self.subject = comment if comment is not None else target
         self.is_moderator = is_moderator(project)
-        self.create = can(current_user, "comment.create", project=project)
+        self.create = can(current_user, "comment.create", self.subject, project=project)
         self.focus_id = focus_id
         self.back = back or _safe_next(request.values.get("next")) or current_path()
         self.init_reader()
@@ -224,7 +225,7 @@ def create(target_type: str, target_id: int):
         return _form_error(form, target_type, target_id, target, parent)
     # The reader's permissions for the answer are read now, before the write transaction begins.
     small = wants_fragment() and parent is None and _shown() == ("newest", 1)
-    x = Ctx(None, thread=(project, target_type, target_id)) if small else None
+    x = Ctx(None, thread=(project, target_type, target_id), target=target) if small else None
     comment, created = services.create_comment(
         target_type, target_id, project, current_user, form.text.data, parent=parent, token=form.token.data
     )
@@ -325,7 +326,7 @@ def replies(comment_id: int):
 @bp.get("/c/<int:comment_id>/reply")
 def reply_form(comment_id: int):
     parent = load_comment(comment_id)
-    require("comment.create", project=parent.project)
+    require("comment.create", parent, project=parent.project)
     if parent.status != VISIBLE:
         abort(403, description=_("You cannot reply to a deleted or hidden comment."))
     form = CommentForm(parent_id=str(parent.id))

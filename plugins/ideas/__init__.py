@@ -24,6 +24,7 @@ from core.registry import ManageLink, PhaseKind, ProjectTab
 
 NEEDS = ["comments"]
 
+KIND = "ideas"
 FEATURES = frozenset({"idea.create", "comment.create", "comment.rate"})
 OWNER_ACTIONS = {"idea.edit", "idea.delete"}
 
@@ -39,7 +40,7 @@ def register_models():
 def register_phase_kinds(register):
     register(
         PhaseKind(
-            "ideas",
+            KIND,
             label=_l("Ideas"),
             features=FEATURES,
             description=_l("Participants submit ideas, filed under categories, and discuss them."),
@@ -89,6 +90,11 @@ def check_permission(user, action, obj, project):
 
     if action.startswith("comment.") and isinstance(obj, Idea) and obj.is_hidden:
         return Decision(False, _("This idea was hidden by moderation."), "forbidden")
+    if action in ("comment.create", "comment.rate"):
+        # Ideas are discussed during an ideas phase, not during a later commenting phase of the project.
+        from .discussion import phase_bound
+
+        return phase_bound(action, obj, project, kinds={KIND}, models=(Idea,))
     if action not in OWNER_ACTIONS:
         return None
     if not isinstance(obj, Idea):

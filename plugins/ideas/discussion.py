@@ -18,6 +18,11 @@ def _api():
     return api
 
 
+def phase_bound(action: str, obj, project, *, kinds, models):
+    """Ideas (and comments on them) are discussed only during the plugin's own phase kinds."""
+    return _api().phase_bound(action, obj, project, kinds=kinds, types={TARGET}, models=models)
+
+
 def thread_html(idea) -> Markup:
     """The full discussion widget under an idea."""
     return _api().thread_html(TARGET, idea.id, idea.project)
