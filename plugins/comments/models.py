@@ -25,7 +25,9 @@ class Comment(db.Model):
     __tablename__ = "comments_comment"
     __table_args__ = (
         UniqueConstraint("author_id", "submit_token", name="uq_comments_comment_author_token"),
-        Index("ix_comments_comment_target", "target_type", "target_id", "parent_id"),
+        # A thread's page in reading order straight from the index (newest or oldest first, LIMIT 21),
+        # instead of sorting all of a busy paragraph's comments for every page.
+        Index("ix_comments_comment_thread_order", "target_type", "target_id", "parent_id", "created_at", "id"),
         Index("ix_comments_comment_project", "project_id", "target_type", "target_id"),
     )
 
