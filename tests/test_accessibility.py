@@ -52,6 +52,8 @@ def _pages(app, who):
                 f"/p/{doc_slug}/manage", f"/p/{doc_slug}/manage/phases/new", f"/p/{doc_slug}/comments/moderation",
                 f"/p/{doc_slug}/documents/overview", f"/p/{poll_slug}/poll/manage", f"/p/{poll_slug}/poll/results",
                 f"/p/{idea_slug}/ideas/categories",
+                # reading pages with the initiator's editing controls
+                f"/p/{doc_slug}/documents", f"/p/{doc_slug}/documents/chapter/{chapter.id}",
             ]
         return [
             "/", "/login", "/register",
@@ -70,6 +72,14 @@ def _violations(page, axe_source):
         WCAG_TAGS,
     )
     return result
+
+
+BLOCK_IN_P = re.compile(r"<p\b[^>]*>(?:(?!</p>).)*?<(form|div|ul|ol|section|table|h[1-6])\b", re.S)
+
+
+def _blocks_inside_paragraphs(html: str) -> list[str]:
+    """Block elements written inside ``<p>``: the browser closes the paragraph early and scatters them."""
+    return [m.group(0)[-200:] for m in BLOCK_IN_P.finditer(html)]
 
 
 def _log_in(page, base, email):
@@ -91,6 +101,8 @@ def test_key_pages_have_no_wcag_violations(demo_site, browser, axe_source, who):
     for path in _pages(app, who):
         response = page.goto(base + path)
         assert response.status == 200, (who, path, response.status)
+        misnested = _blocks_inside_paragraphs(response.text())
+        assert not misnested, (who, path, misnested)
         if "/documents/chapter/" in path:
             page.locator(".discussion-toggle").first.click()  # an opened discussion is part of the page
             page.locator(".discussion-region form, .discussion-region .comments").first.wait_for()
