@@ -23,16 +23,20 @@ least 1/10 of the minimal app's throughput, logged in at least 1/30, posting
 p99 under 100 ms with no error and no lost comment.
 
 gunicorn settings (``--workers``/``--threads``, printed with the results): the default
-is one worker per core with 4 threads each (2 x 4 on the 2-core reference machine).
-Measured against ``--workers 1 --threads 8`` (the single process that lets
-``core/sqlite_gate.py`` queue every SQLite writer in Python), 2 x 4 was better in every
-row, posting included (htmx p50 ~60-70 ms against ~115 ms, p99 ~150-290 ms against
-~200-250 ms; reads about twice the throughput): a write holds SQLite's lock for well
-under a millisecond (INSERT + version UPDATE + COMMIT, WAL with synchronous=NORMAL, so
-no fsync per commit), so cross-process lock waits are rare, while every request costs
-several milliseconds of Python under one GIL per process. One process therefore queues
-writers behind readers' rendering; two processes use both cores. Re-check with
-``--workers 1 --threads 8`` on machines with one core or very write-heavy use.
+is two workers per core with 2 threads each (4 x 2 on the 2-core reference machine),
+as the README recommends for deployment. Measured on that machine (2026-11-24, p99 of
+800 posts per row, two runs each):
+
+* 4 x 2 against 2 x 4: posting p99 with htmx, 8 at the same instant, 57-65 ms against
+  75-97 ms; saturated closed loop 72-107 ms against 127-132 ms; reads about the same.
+  Fewer threads per process means less waiting for a GIL shared with other requests'
+  rendering, while every write holds SQLite's lock for well under a millisecond
+  (INSERT + version UPDATE + COMMIT, WAL with synchronous=NORMAL, no fsync per commit).
+* 8 x 1: like 4 x 2 for posting, lower logged-in throughput.
+* 1 x 8 (the single process in which ``core/sqlite_gate.py`` queues every writer):
+  clearly worse (htmx p50 ~115 ms).
+* A cross-process gate (``flock`` polled every 0.2 ms, to spare writers SQLite's busy
+  handler sleeps between processes) made no measurable difference, so it was not kept.
 
 Profiling a page: run with ``--keep`` and profile the app in-process against the kept
 instance, e.g.::
@@ -384,14 +388,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=8.0, help="seconds per read scenario")
     parser.add_argument("--concurrency", type=int, default=8, help="client threads per read scenario")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn workers")
-    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument("--workers", type=int, default=2 * (os.cpu_count() or 2), help="gunicorn workers")
+    parser.add_argument("--threads", type=int, default=2, help="gunicorn threads per worker")
     parser.add_argument("--users", type=int, default=500)
     parser.add_argument("--paragraphs", type=int, default=100)
     parser.add_argument("--comments", type=int, default=5000)
     parser.add_argument("--busy", type=int, default=1000, help="comments on the busiest paragraph")
     parser.add_argument("--writers", type=int, default=8)
-    parser.add_argument("--posts", type=int, default=40, help="comments per writer")
+    parser.add_argument("--posts", type=int, default=100, help="comments per writer (800 posts: a steadier p99)")
     parser.add_argument("--round-pause", type=float, default=0.3,
                         help="seconds between rounds in the 'at the same instant' posting scenarios")
     parser.add_argument("--keep", action="store_true", help="keep the seeded instance folder")
