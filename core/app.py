@@ -57,13 +57,23 @@ def create_app(
     instance_path: str | os.PathLike | None = None,
     clock: Any = None,
     extra_plugins: list[Any] | None = None,
-    create_tables: bool = True,
+    startup_checks: bool | None = None,
 ) -> Flask:
     """Build the app for the instance folder (``instance_path``, ``$MITSPRACHE_INSTANCE`` or ``./instance``).
 
     ``test_config`` overrides settings (Flask config keys or config.toml keys);
     ``clock`` replaces the system clock; ``extra_plugins`` registers plugin
     objects without installing them.
+
+    Building the app never touches the database schema and leaves no database
+    connection open: gunicorn's ``--preload`` builds it in the master process
+    and forks the workers from it, and a connection (or SQLite file
+    descriptor) inherited across ``fork`` is shared by every worker. The schema
+    is brought up to date by ``mitsprache db upgrade`` (or ``init``), and
+    :func:`core.startup.check_ready_to_serve` refuses to serve while it is
+    behind. That check runs here unless ``startup_checks`` is False (the
+    command line, which must work on a database that is behind) or the app
+    is ``TESTING``.
     """
     instance = config_module.resolve_instance_path(instance_path)
     # Pass instance_path explicitly: an installed package would otherwise look under $PREFIX/var.
@@ -85,9 +95,10 @@ def create_app(
     _register_core_views(app)
     _register_plugin_views(app, state)
     _register_request_hooks(app)
-    if create_tables:
-        with app.app_context():
-            create_all_tables()
+    if startup_checks if startup_checks is not None else not app.testing:
+        from .startup import check_ready_to_serve
+
+        check_ready_to_serve(app)
     return app
 
 
@@ -268,14 +279,18 @@ def _configure_templates(app: Flask, state: Mitsprache) -> None:
 
 
 def _register_core_views(app: Flask) -> None:
+    from .numbers import DatabaseIntConverter
     from .views import register_core_views
 
+    # Before any <int:…> route is added (rules bind their converter then): ids beyond 64 bits are 404s.
+    app.url_map.converters["int"] = DatabaseIntConverter
     register_core_views(app)
 
     @app.get("/theme/<path:filename>")
     def theme_static(filename):
         for folder in app.config["THEME_STATIC_DIRS"]:
-            if (Path(folder) / filename).is_file():
+            # os.path.isfile, not Path.is_file: it says False for names the OS refuses (too long), never raises.
+            if os.path.isfile(Path(folder) / filename):
                 return send_from_directory(folder, filename, max_age=3600)
         abort(404)
 
@@ -333,15 +348,12 @@ def _register_request_hooks(app: Flask) -> None:
 
 
 def create_all_tables() -> None:
-    """Bring the database schema up to date: the core's and every enabled plugin's migrations.
+    """Bring the current app's database schema up to date (``mitsprache db upgrade`` does the same).
 
     Alembic upgrades the core and each enabled plugin to its newest revision
     (:func:`core.migrate.upgrade`): a fresh database gets every table, an
-    existing one the changes it lacks, and one made by the former
-    ``metadata.create_all`` (no ``alembic_version``) is stamped first.
-    ``create_all`` alone never altered existing tables, so a new column broke
-    existing databases. The name is kept so callers stay unchanged. Disabled
-    plugins still get no tables.
+    existing one the changes it lacks. Disabled plugins get no tables. Run it
+    inside ``app.app_context()``; ``create_app`` itself never does (see there).
     """
     from flask import current_app
 

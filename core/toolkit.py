@@ -24,6 +24,7 @@ from .clock import now
 from .extensions import db
 from .htmx import is_htmx, render_page_or_fragment, wants_fragment
 from .models import Phase, PhaseState, Project, User
+from .numbers import MAX_PAGE, parse_int
 from .policy import ALLOW, Decision, active_phase_for, can, has_role, known_phases, participation_decision
 from .sanitize import clean_html, excerpt, plain_text, text_to_html
 from .timefmt import format_day, format_moment
@@ -78,8 +79,8 @@ def require(action: str, obj: Any = None, *, project: Project | None = None) -> 
 
 
 __all__ = [
-    "ALLOW", "Decision", "Phase", "PhaseState", "Project", "User", "abort", "active_phase_for", "can",
+    "ALLOW", "Decision", "MAX_PAGE", "Phase", "PhaseState", "Project", "User", "abort", "active_phase_for", "can",
     "clean_html", "current_user", "db", "excerpt", "format_day", "format_moment", "get_or_404", "has_role",
-    "hookimpl", "is_htmx", "known_phases", "load_project", "now", "participation_decision", "plain_text",
+    "hookimpl", "is_htmx", "known_phases", "load_project", "now", "parse_int", "participation_decision", "plain_text",
     "render_page_or_fragment", "require", "text_to_html", "wants_fragment",
 ]
