@@ -22,7 +22,7 @@ from core.extensions import db
 from core.htmx import render_page_or_fragment, wants_fragment
 from core.policy import can
 from core.sanitize import text_to_html
-from core.toolkit import get_or_404, load_project, require
+from core.toolkit import MAX_PAGE, get_or_404, load_project, parse_int, require
 
 from . import services
 from .api import get_commentable, thread_url
@@ -155,7 +155,7 @@ def _render_comment(comment: Comment, *, status_message: str | None = None, slot
 @bp.get("/<target_type>/<int:target_id>")
 def thread(target_type: str, target_id: int):
     commentable, target = resolve_target(target_type, target_id)
-    page = request.args.get("page", 1, type=int) or 1
+    page = parse_int(request.args.get("page"), minimum=1, maximum=MAX_PAGE) or 1
     sort = request.args.get("sort")
     focus_sort = request.args.get("focus") == "sort"
     # htmx: the sort switch swaps the widget's body; anything else (an owner plugin loading the
@@ -181,12 +181,13 @@ def thread(target_type: str, target_id: int):
 @bp.get("/<target_type>/<int:target_id>/more")
 def more(target_type: str, target_id: int):
     """The next page of top-level comments, for the "show more" button: those after ``after``, the last one shown."""
-    page = max(request.args.get("page", 2, type=int) or 2, 2)
+    page = parse_int(request.args.get("page"), minimum=2, maximum=MAX_PAGE) or 2
     sort = request.args.get("sort")
     if not wants_fragment():
         return redirect(thread_url(target_type, target_id, sort=sort, page=page))
     _commentable, target = resolve_target(target_type, target_id)
-    after = db.session.get(Comment, request.args.get("after", 0, type=int) or 0)
+    after_id = parse_int(request.args.get("after"))
+    after = db.session.get(Comment, after_id) if after_id else None
     if after is not None and (after.target_type, after.target_id, after.parent_id) != (target_type, target_id, None):
         after = None  # not a top-level comment of this thread: fall back to the page number
 
@@ -209,11 +210,8 @@ def create(target_type: str, target_id: int):
     form = CommentForm()
     parent = None
     if form.parent_id.data:
-        try:
-            parent_id = int(form.parent_id.data)
-        except ValueError:
-            abort(404)
-        parent = db.session.get(Comment, parent_id)
+        parent_id = parse_int(form.parent_id.data)
+        parent = db.session.get(Comment, parent_id) if parent_id is not None else None
         # Replies stay in their thread: a parent from another target or project is "not found".
         if parent is None or parent.target_type != target_type or parent.target_id != target_id \
                 or parent.project_id != project.id:
@@ -259,8 +257,9 @@ def create(target_type: str, target_id: int):
 def _shown() -> tuple[str, int] | None:
     """The sort order and page the reader's htmx form says are on screen (``hx-vals``: "newest:1")."""
     sort, _sep, page = request.form.get("shown", "").partition(":")
-    if sort in SORTS and page.isdigit() and len(page) < 7:
-        return sort, int(page)
+    number = parse_int(page, minimum=1, maximum=MAX_PAGE)
+    if sort in SORTS and number is not None:
+        return sort, number
     return None
 
 
@@ -564,7 +563,7 @@ def bulk(slug: str):
     project = load_project(slug)
     require("comment.moderate", project)
     form = BulkForm()
-    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    ids = [i for i in map(parse_int, request.form.getlist("ids")) if i is not None]
     url = url_for("comments_moderation.queue", slug=project.slug)
     if not form.validate_on_submit():
         abort(400)

@@ -10,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 
 from core.forms import ConfirmForm
 from core.toolkit import (
-    can, current_user, db, get_or_404, known_phases, load_project, now, render_page_or_fragment, require, wants_fragment,
+    MAX_PAGE, can, current_user, db, get_or_404, known_phases, load_project, now, parse_int, render_page_or_fragment,
+    require, wants_fragment,
 )
 
 from . import discussion
@@ -19,13 +20,6 @@ from .models import Category, Idea
 from .services import categories_of, is_moderator, list_ideas, sort_options
 
 bp = Blueprint("ideas", __name__, url_prefix="/p/<slug>/ideas")
-
-
-def _int_arg(name: str) -> int | None:
-    try:
-        return int(request.args.get(name, ""))
-    except ValueError:
-        return None
 
 
 # ---------------------------------------------------------------------------
@@ -38,7 +32,7 @@ def index(slug):
     project = load_project(slug)
     categories = categories_of(project)
     sorts = sort_options(project)
-    category = _int_arg("category")
+    category = parse_int(request.args.get("category"))
     if category is not None and category not in {c.id for c in categories}:
         category = None
     listing = list_ideas(
@@ -46,7 +40,7 @@ def index(slug):
         category=category,
         sort=request.args.get("sort", ""),
         q=request.args.get("q", "").strip()[:200],
-        page=_int_arg("page") or 1,
+        page=parse_int(request.args.get("page"), minimum=1, maximum=MAX_PAGE) or 1,
         sorts=sorts,
     )
     decision = can(current_user, "idea.create", project)
@@ -272,9 +266,8 @@ def category_delete(slug, category_id):
         return redirect(url_for("ideas.categories", slug=slug))
     used = db.session.scalar(select(func.count(Idea.id)).where(Idea.category_id == category.id)) or 0
     if used:
-        target = None
-        if (form.move_to.data or "").isdigit():
-            target = db.session.get(Category, int(form.move_to.data))
+        target_id = parse_int(form.move_to.data)
+        target = db.session.get(Category, target_id) if target_id is not None else None
         if target is None or target.project_id != project.id or target.id == category.id:
             flash(_("\"%(name)s\" still has ideas. Choose a category to move them to first.", name=category.name), "error")
             return redirect(url_for("ideas.categories", slug=slug))
