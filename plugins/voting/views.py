@@ -312,9 +312,13 @@ def question_edit(slug, question_id):
         abort(404)
     if refused := _refuse_if_locked(slug, poll):
         return refused
-    form = QuestionForm(obj=question)
     if request.method == "GET":
+        form = QuestionForm(obj=question)
         form.options.data = "\n".join(o.text for o in question.options)
+    else:
+        # Only what was sent: with obj=, a field left out would keep the model's value, and the model's
+        # ``options`` are rows, not the form's text (a post without ``options`` crashed on them).
+        form = QuestionForm()
     if form.validate_on_submit():
         _fill_question(question, form)
         db.session.commit()
