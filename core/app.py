@@ -23,9 +23,12 @@ from .clock import SystemClock
 from flask_babel import Babel
 
 from .extensions import csrf, db, htmx, limiter, login_manager
-from .models import CORE_MODELS, User
+from .models import CORE_MODELS, User, load_user_by_session_id
 from .plugins import build_plugin_manager, enabled_plugins, plugin_folder
 from .registry import Registry
+from .ratelimits import install_defaults as install_rate_limit_defaults
+from .security import add_security_headers
+from .security import configure as configure_security
 
 CORE_DIR = Path(__file__).parent
 PROJECT_ROOT = CORE_DIR.parent
@@ -116,15 +119,14 @@ def _configure(app: Flask, instance: Path, overrides: dict[str, Any]) -> dict[st
         WTF_CSRF_TIME_LIMIT=None,  # a long read of a draft must not expire the comment form
         MAX_CONTENT_LENGTH=4 * 1024 * 1024,
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
-        RATELIMIT_STORAGE_URI="memory://",
         RATELIMIT_HEADERS_ENABLED=True,
-        LOGIN_RATE_LIMIT="10 per minute;50 per hour",
-        REGISTER_RATE_LIMIT="5 per minute;30 per hour",
         VENDOR_DIR=str(PROJECT_ROOT / "node_modules"),
         LANGUAGES=LANGUAGES,
     )
     app.config.update(config_module.to_flask_config(settings))
     app.config.update({k: v for k, v in overrides.items() if k not in config_module.DEFAULTS})
+    configure_security(app, explicit={k for k in overrides if k not in config_module.DEFAULTS})
+    install_rate_limit_defaults(app)
     if not app.config.get("SECRET_KEY"):
         raise RuntimeError(
             f"No secret key: run 'mitsprache init' to write {config_module.config_file(instance)}, "
@@ -156,7 +158,7 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to continue.")
     login_manager.login_message_category = "info"
-    login_manager.user_loader(lambda user_id: db.session.get(User, int(user_id)))
+    login_manager.user_loader(load_user_by_session_id)
     from .cache import DEFAULTS as CACHE_DEFAULTS
     from .cache import cache
 
@@ -324,21 +326,7 @@ def _register_request_hooks(app: Flask) -> None:
 
     register_template_helpers(app)
 
-    @app.after_request
-    def security_headers(response):
-        headers = response.headers
-        headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
-        )
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Referrer-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
-        if request.is_secure:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        return response
+    app.after_request(add_security_headers)
 
     @app.teardown_request
     def forget_request_caches(_exc):

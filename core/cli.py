@@ -21,21 +21,29 @@ from .services import DomainError, add_phase, create_project, create_user, find_
 
 
 def _factory():
-    return create_app()
+    # The command line must work on a database that is behind (db upgrade); serve checks itself.
+    return create_app(startup_checks=False)
 
 
 @click.command("init")
-@click.option("--demo", is_flag=True, help="Add demo users and projects with phases in the past, present and future.")
-def init_command(demo: bool) -> None:
+@click.option("--demo", is_flag=True, help="Add demo users and projects with phases in the past, present and future "
+              "(a development site on http://127.0.0.1:5000).")
+@click.option("--base-url", help="The address people reach the site at, e.g. https://beteiligung.musterstadt.de.")
+def init_command(demo: bool, base_url: str | None) -> None:
     """Write instance/config.toml (with a fresh secret key) and create the database."""
     instance = config_module.resolve_instance_path()
     path = config_module.config_file(instance)
     if path.exists():
         click.echo(f"Using existing {path}")
     else:
-        config_module.write_config(instance)
+        written: dict = {}
+        if demo:
+            written.update(environment="development", base_url="http://127.0.0.1:5000")
+        if base_url:
+            written["base_url"] = base_url
+        config_module.write_config(instance, **written)
         click.echo(f"Wrote {path}")
-    app = create_app(create_tables=False)
+    app = create_app(startup_checks=False)
     with app.app_context():
         create_all_tables()
         click.echo(f"Database ready: {app.config['SQLALCHEMY_DATABASE_URI'].split('@')[-1]}")
@@ -59,6 +67,12 @@ def serve_command(host: str, port: int) -> None:
     """Serve the site with Werkzeug's threaded server (one process). Use gunicorn in production (see README)."""
     from werkzeug.serving import run_simple
 
+    from .startup import StartupError, check_ready_to_serve
+
+    try:
+        check_ready_to_serve(current_app._get_current_object())
+    except StartupError as exc:
+        raise click.ClickException(str(exc)) from None
     # Not app.run(): Flask ignores that inside its own CLI. One process with threads suits
     # the embedded SQLite default, whose writers then queue in core.sqlite_gate.
     click.echo(f"Serving Mitsprache on http://{host}:{port}/ (Ctrl+C to stop)")
@@ -196,7 +210,7 @@ def db_group() -> None:
 
 def _schema_app():
     """An app that has not touched the schema yet, so the commands report what they find."""
-    return create_app(create_tables=False)
+    return create_app(startup_checks=False)
 
 
 def _schema_errors():
@@ -274,7 +288,7 @@ def build_cli() -> click.Group:
     for command in (*commands, db_group):
         cli.add_command(command)
     try:
-        app = create_app(create_tables=False)
+        app = create_app(startup_checks=False)
     except PluginConfigError as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(2)

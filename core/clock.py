@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app
+from flask import current_app, g, has_request_context
 
 
 class SystemClock:
@@ -42,5 +42,16 @@ class FrozenClock:
 
 
 def now() -> datetime:
-    """The current time according to the running app's clock (aware, UTC)."""
+    """The current time according to the running app's clock (aware, UTC).
+
+    Within a request it is one moment, taken at its first call: the phase check
+    ("is participation open?") and the timestamp stored with the contribution
+    must agree, or a comment checked at 23:59:59.995 is stored at 00:00:00.004,
+    after the phase ended.
+    """
+    if has_request_context():
+        moment = g.get("_mitsprache_now")
+        if moment is None:
+            moment = g._mitsprache_now = current_app.extensions["mitsprache"].clock.now()
+        return moment
     return current_app.extensions["mitsprache"].clock.now()

@@ -33,6 +33,19 @@ DEFAULTS: dict[str, Any] = {
     "timezone": "Europe/Berlin",
     "site_name": "Mitsprache",
     "mail_sender": "noreply@localhost",
+    # The address people reach the site at, e.g. "https://beteiligung.musterstadt.de". Links in
+    # e-mails are built from it and requests for other hosts are refused; required in production.
+    "base_url": None,
+    # "production" (the default) or "development" (the demo of `make run`: no base_url needed).
+    "environment": "production",
+    # How many reverse proxies stand in front of the app and set X-Forwarded-For/-Proto/-Host
+    # (Werkzeug's ProxyFix trusts exactly that many). 0: the app faces clients directly.
+    "proxies": 0,
+    # Redis, shared by every worker and node: rate limits are counted there (required with more
+    # than one worker, or each worker counts on its own). Unset: counted in memory per process.
+    "redis_url": None,
+    # More host names to answer to besides base_url's (e.g. an internal health-check name).
+    "trusted_hosts": [],
 }
 
 #: How each setting maps onto Flask's config keys.
@@ -45,9 +58,18 @@ FLASK_KEYS = {
     "timezone": "BABEL_DEFAULT_TIMEZONE",
     "site_name": "SITE_NAME",
     "mail_sender": "MAIL_SENDER",
+    "base_url": "MITSPRACHE_BASE_URL",
+    "environment": "MITSPRACHE_ENVIRONMENT",
+    "proxies": "MITSPRACHE_PROXIES",
+    "redis_url": "MITSPRACHE_REDIS_URL",
+    "trusted_hosts": "MITSPRACHE_TRUSTED_HOSTS",
 }
 
 ENV_PREFIX = "MITSPRACHE_"
+
+
+class ConfigError(RuntimeError):
+    """A setting has a value the app cannot use; the message names the setting and the fix."""
 
 
 def resolve_instance_path(instance_path: str | os.PathLike | None = None) -> Path:
@@ -72,8 +94,13 @@ def load_settings(instance_path: Path, environ: dict[str, str] | None = None) ->
         value = environ.get(ENV_PREFIX + key.upper())
         if value is None:
             continue
-        if key == "plugins":
+        if isinstance(DEFAULTS[key], list):
             settings[key] = [p.strip() for p in value.split(",") if p.strip()]
+        elif isinstance(DEFAULTS[key], int):
+            try:
+                settings[key] = int(value)
+            except ValueError:
+                raise ConfigError(f"{ENV_PREFIX}{key.upper()} must be a whole number, not {value!r}.") from None
         else:
             settings[key] = value
     if not settings["database_url"]:

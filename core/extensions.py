@@ -24,6 +24,6 @@ db = SQLAlchemy(model_class=Base)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 htmx = HTMX()
-# Limits are declared per view (login, registration, password reset); nothing is
-# limited by default so ordinary browsing never hits a 429.
+# Limits are declared per view (login, registration, reset, posting: see core/ratelimits.py);
+# nothing is limited by default so ordinary browsing never hits a 429.
 limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -69,6 +69,18 @@ class ProfileForm(FlaskForm):
     locale = SelectField(_l("Language"), choices=[("", _l("As my browser says")), ("de", "Deutsch"), ("en", "English")])
 
 
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=PASSWORD_MIN, max=200)],
+        description=_l("At least %(n)d characters.", n=PASSWORD_MIN),
+    )
+    password_again = PasswordField(
+        _l("Repeat new password"), validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))]
+    )
+
+
 class LanguageForm(FlaskForm):
     locale = SelectField(_l("Language"), choices=[("de", "Deutsch"), ("en", "English")])
     next = HiddenField()

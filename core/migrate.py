@@ -385,6 +385,25 @@ def current(app) -> list[BranchState]:
     return states
 
 
+def pending(app) -> list[str]:
+    """What ``upgrade`` would still do: branches behind or not installed, plugins' missing tables.
+
+    Empty when the database is ready to serve. Reads ``alembic_version`` and the
+    table names only; the connection goes back to the pool (the caller disposes
+    of it before forking workers).
+    """
+    enabled = {CORE, *(name for name, _ in enabled_plugins(app.extensions["mitsprache"].pm))}
+    behind = [state.branch for state in current(app) if state.branch in enabled and state.head and not state.up_to_date]
+    script = ScriptDirectory.from_config(build_config(app))
+    unmanaged = [name for name in enabled if name != CORE and not _has_branch(script, name)]
+    if unmanaged:
+        with db.engine.connect() as connection:
+            existing = set(inspect(connection).get_table_names())
+        owners = owned_tables(app)
+        behind += [name for name in unmanaged if any(t.name not in existing for t in owners.get(name, []))]
+    return sorted(behind)
+
+
 def make_revision(app, plugin_or_core: str, message: str, autogenerate: bool = True) -> Path:
     """Write a new revision of the core or of an enabled plugin into its version folder; return its path.
 

@@ -44,6 +44,25 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(8))
     is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: now())
+    #: Part of the id every session and "stay logged in" cookie carries (see :meth:`get_id`).
+    #: Raising it ends every session of this user: logout, password change and reset do.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: When the owner proved the address by following the link we mailed; None: not yet, cannot log in.
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    def get_id(self) -> str:
+        """``"<id>.<session_version>"``: what Flask-Login keeps in the session and the remember cookie.
+
+        Session cookies are signed, not stored on the server, so a copied cookie
+        would stay valid after logout; with the version in it, a cookie from
+        before the last logout or password change no longer matches the user
+        (:func:`load_user_by_session_id`) and logs nobody in.
+        """
+        return f"{self.id}.{self.session_version or 0}"
+
+    def end_all_sessions(self) -> None:
+        """Invalidate every session and remember cookie of this user, on every device."""
+        self.session_version = (self.session_version or 0) + 1
 
     def set_password(self, password: str) -> None:
         # scrypt: a current memory-hard algorithm. Tests configure a cheap method
@@ -135,3 +154,14 @@ class Phase(db.Model):
 
 
 CORE_MODELS = [User, Project, ProjectRole, Phase]
+
+
+def load_user_by_session_id(session_id: str) -> User | None:
+    """Flask-Login's user loader: the user whose id *and* session version match, else nobody."""
+    user_id, _, version = (session_id or "").partition(".")
+    if not (user_id.isdigit() and version.isdigit()) or len(user_id) > 18:
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or (user.session_version or 0) != int(version):
+        return None
+    return user

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
+from .clock import now
 from .extensions import db
 from .models import Phase, Project, ProjectRole, User
 from .sanitize import clean_html
@@ -23,11 +24,14 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
 
 
-def create_user(email: str, password: str, display_name: str | None = None, *, is_admin: bool = False) -> User:
+def create_user(email: str, password: str, display_name: str | None = None, *, is_admin: bool = False,
+                confirmed: bool = True) -> User:
+    """A new account; ``confirmed=False`` for self-registration, which must follow the mailed link first."""
     email = normalise_email(email)
     if find_user(email):
         raise DomainError(f"A user with the e-mail address {email} exists already.")
-    user = User(email=email, display_name=display_name or email.split("@")[0], is_admin=is_admin)
+    user = User(email=email, display_name=display_name or email.split("@")[0], is_admin=is_admin,
+                email_confirmed_at=now() if confirmed else None)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()

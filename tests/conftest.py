@@ -24,6 +24,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from core import create_app
+from core.app import create_all_tables
 from core.clock import FrozenClock
 from core.extensions import db
 from core.services import add_phase, create_project, create_user, grant_role
@@ -59,7 +60,10 @@ class CSRFClient(FlaskClient):
                 data = kwargs["data"] = {}
             if isinstance(data, dict) and "csrf_token" not in data:
                 data["csrf_token"] = self.csrf_token()
-        return super().open(*args, **kwargs)
+        response = super().open(*args, **kwargs)
+        if method != "GET" and "session=" in response.headers.get("Set-Cookie", ""):
+            self._token = None  # logging in or out starts a new CSRF token, as a browser's next page shows
+        return response
 
 
 #: Each test process gets its own PostgreSQL schema, so parallel runs never collide.
@@ -118,6 +122,8 @@ def make_app(tmp_path, clock):
         app = create_app(settings, instance_path=tmp_path / "instance", clock=clock, extra_plugins=extra_plugins)
         app.test_client_class = CSRFClient
         built.append(app)
+        with app.app_context():
+            create_all_tables()  # as `mitsprache db upgrade` does; create_app never touches the schema
         return app
 
     yield factory
@@ -159,8 +165,13 @@ def login():
     def factory(app, user=None) -> CSRFClient:
         client = app.test_client()
         if user is not None:
+            from core.models import User
+
+            with app.app_context():
+                session_id = db.session.get(User, user.id).get_id()  # "<id>.<session version>"
+                db.session.remove()
             with client.session_transaction() as session:
-                session["_user_id"] = str(user.id)
+                session["_user_id"] = session_id
                 session["_fresh"] = True
         return client
 

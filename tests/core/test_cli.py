@@ -22,8 +22,9 @@ def run(*args, expect=0):
 
 
 def test_init_user_project_phase_plugins(instance):
-    assert "Wrote" in run("init")
+    assert "Wrote" in run("init", "--base-url", "https://beteiligung.example.de")
     assert (instance / "config.toml").exists()
+    assert 'base_url = "https://beteiligung.example.de"' in (instance / "config.toml").read_text()
     assert "Created user ops@example.org (admin)" in run("user", "create", "ops@example.org", "--password", "long password 1", "--admin")
     assert "already" in run("user", "create", "ops@example.org", "--password", "x" * 12, expect=1)
     assert "Created project radweg" in run("project", "create", "radweg", "--title", "Radweg", "--initiator", "ops@example.org")
@@ -49,7 +50,7 @@ def test_phase_add_parses_offsets_and_local_times(instance, monkeypatch):
     from core import hookimpl
     from core.registry import PhaseKind
 
-    run("init")
+    run("init", "--base-url", "https://beteiligung.example.de")
     run("project", "create", "p", "--title", "P")
     kinds = types.SimpleNamespace(PLUGIN_NAME="kinds", register_phase_kinds=hookimpl(lambda register: register(PhaseKind("talk", "Talk"))))
     import core.cli
@@ -79,10 +80,10 @@ def test_serve_answers_http(instance):
     import sys
     import urllib.request
 
-    run("init")
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
+    run("init", "--base-url", f"http://127.0.0.1:{port}")
     server = subprocess.Popen(
         [sys.executable, "-c", "from core.cli import main; main()", "serve", "--port", str(port)],
         env=os.environ.copy(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -102,3 +103,49 @@ def test_serve_answers_http(instance):
         server.terminate()
         server.wait(10)
         server.stdout.close()
+
+
+def _serve_refusal(extra_env: dict) -> str:
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, **extra_env}
+    done = subprocess.run([sys.executable, "-c", "from core.cli import main; main()", "serve", "--port", "1"],
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "Traceback" not in done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, done.stderr
+    return lines[0]
+
+
+def test_serve_refuses_in_production_without_base_url(instance):
+    run("init")
+    line = _serve_refusal({})
+    assert "base_url is not set" in line and "MITSPRACHE_BASE_URL" in line
+
+
+def test_serve_and_gunicorn_refuse_while_migrations_are_pending(instance):
+    """A schema behind the code would answer 500 on the pages that use it: refuse with one line."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    run("init", "--base-url", "https://beteiligung.example.de")
+    from core import create_app
+
+    app = create_app(startup_checks=False)
+    with app.app_context(), db.engine.begin() as connection:
+        connection.exec_driver_sql("DELETE FROM alembic_version")
+    with app.app_context():
+        db.engine.dispose()
+    line = _serve_refusal({})
+    assert "database schema is behind (core)" in line and "mitsprache db upgrade" in line
+
+    gunicorn = shutil.which("gunicorn", path=os.path.dirname(sys.executable))
+    done = subprocess.run([gunicorn, "--preload", "-b", "127.0.0.1:0", "core:create_app()"],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert "database schema is behind (core)" in done.stderr and "Traceback" not in done.stderr

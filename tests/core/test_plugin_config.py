@@ -67,18 +67,21 @@ def test_extra_plugin_dependency_is_checked_too(make_app):
 
 def test_config_file_and_environment(tmp_path, monkeypatch, clock):
     from core import create_app
+    from core.app import create_all_tables
 
     write_config(tmp_path, plugins=[], site_name="Beteiligung Musterstadt", database_url=f"sqlite:///{tmp_path}/x.db")
     text = (tmp_path / "config.toml").read_text()
     assert 'secret_key = "' in text and 'site_name = "Beteiligung Musterstadt"' in text
     with pytest.raises(FileExistsError):
         write_config(tmp_path)
-    app = create_app(instance_path=tmp_path, clock=clock)
+    app = create_app(instance_path=tmp_path, clock=clock, startup_checks=False)
+    with app.app_context():
+        create_all_tables()
     assert app.config["SITE_NAME"] == "Beteiligung Musterstadt"
     assert "Beteiligung Musterstadt" in app.test_client().get("/").get_data(as_text=True)
     monkeypatch.setenv("MITSPRACHE_SITE_NAME", "Aus der Umgebung")
     monkeypatch.setenv("MITSPRACHE_PLUGINS", "comments")
-    app = create_app(instance_path=tmp_path, clock=clock)
+    app = create_app(instance_path=tmp_path, clock=clock, startup_checks=False)
     assert app.config["SITE_NAME"] == "Aus der Umgebung"
     assert app.extensions["mitsprache"].plugin_names == ["comments"]
 
