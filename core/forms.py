@@ -21,6 +21,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional, Regexp, ValidationError
 
+from .timefmt import LocalTimeError, local_moment
+
 PASSWORD_MIN = 10
 SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -109,13 +111,29 @@ class PhaseForm(FlaskForm):
     start = DateTimeLocalField(_l("Start"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
     end = DateTimeLocalField(_l("End"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()])
 
+    def validate_start(self, field):
+        self._check_local(field)
+
     def validate_end(self, field):
+        self._check_local(field)
         if self.start.data and field.data and field.data <= self.start.data:
             raise ValidationError(_l("The end must be after the start."))
 
+    def _check_local(self, field):
+        if field.data is None:
+            return
+        try:
+            self.aware(field.data)
+        except LocalTimeError as exc:
+            if exc.kind == "missing":
+                raise ValidationError(_l("This time does not exist on that day: the clocks skip an hour. "
+                                         "Please choose another time."))
+            raise ValidationError(_l("This time happens twice on that day: the clocks go back an hour. "
+                                     "Please choose another time."))
+
     def aware(self, value: datetime) -> datetime:
-        """A datetime typed into the form is in the deployment's time zone."""
-        return value.replace(tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+        """A datetime typed into the form is in the deployment's time zone (never silently shifted)."""
+        return local_moment(value, ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
 
 
 class MemberForm(FlaskForm):

@@ -10,6 +10,7 @@ from .clock import now
 from .extensions import db
 from .models import Phase, Project, ProjectRole, User
 from .sanitize import clean_html
+from .timefmt import LocalTimeError, local_moment
 
 
 class DomainError(ValueError):
@@ -68,7 +69,15 @@ def parse_moment(text: str) -> datetime:
     except ValueError as exc:
         raise DomainError(f"'{text}' is not an ISO 8601 date and time (e.g. 2026-03-29T00:00).") from exc
     if value.tzinfo is None:
-        value = value.replace(tzinfo=ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
+        zone = current_app.config["BABEL_DEFAULT_TIMEZONE"]
+        try:
+            value = local_moment(value, ZoneInfo(zone))
+        except LocalTimeError as exc:
+            if exc.kind == "missing":
+                raise DomainError(f"'{text}' does not exist in {zone} (the clocks skip that hour); "
+                                  "choose another time or give an offset, e.g. +01:00.") from None
+            raise DomainError(f"'{text}' happens twice in {zone} (the clocks go back); "
+                              "give an offset to say which, e.g. +02:00 or +01:00.") from None
     return value
 
 

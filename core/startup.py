@@ -32,8 +32,8 @@ class StartupError(RuntimeError):
 
 
 def is_production(app: Flask) -> bool:
-    """Serving the public: anything but ``environment = "development"`` (the demo) or tests."""
-    return not app.testing and app.config.get("MITSPRACHE_ENVIRONMENT", "production") != "development"
+    """Serving the public: anything but ``environment = "development"`` (the demo of ``make run``)."""
+    return app.config.get("MITSPRACHE_ENVIRONMENT", "production") != "development"
 
 
 def check_ready_to_serve(app: Flask) -> None:

@@ -29,3 +29,29 @@ def format_moment(dt: datetime | None) -> str:
 def format_day(dt: datetime) -> str:
     """Only the date, e.g. "10 April 2022"."""
     return format_datetime(dt, DATE_PATTERNS[_lang()])
+
+
+class LocalTimeError(ValueError):
+    """A wall-clock time that does not exist, or exists twice, in the deployment's zone."""
+
+    def __init__(self, value: datetime, kind: str):
+        super().__init__(kind)
+        self.value, self.kind = value, kind
+
+
+def local_moment(value: datetime, zone) -> datetime:
+    """``value`` (naive, a wall-clock time in ``zone``) as an aware datetime, or :class:`LocalTimeError`.
+
+    On the spring DST night 02:30 does not exist in Germany, and on the autumn
+    night it happens twice. ``replace(tzinfo=…)`` would silently shift the first
+    and pick one of the second: a deadline an hour off from what the initiator
+    typed. ``kind`` is ``"missing"`` or ``"ambiguous"``.
+    """
+    from datetime import UTC
+
+    aware = value.replace(tzinfo=zone)
+    if aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != value:
+        raise LocalTimeError(value, "missing")
+    if value.replace(tzinfo=zone, fold=1).utcoffset() != aware.utcoffset():
+        raise LocalTimeError(value, "ambiguous")
+    return aware

@@ -25,6 +25,8 @@ from .extensions import db
 from .htmx import is_htmx, render_page_or_fragment, wants_fragment
 from .models import Phase, PhaseState, Project, User
 from .numbers import MAX_PAGE, parse_int
+from .ratelimits import posting_limit
+from .redirects import safe_next
 from .policy import ALLOW, Decision, active_phase_for, can, has_role, known_phases, participation_decision
 from .sanitize import clean_html, excerpt, plain_text, text_to_html
 from .timefmt import format_day, format_moment
@@ -83,4 +85,6 @@ __all__ = [
     "clean_html", "current_user", "db", "excerpt", "format_day", "format_moment", "get_or_404", "has_role",
     "hookimpl", "is_htmx", "known_phases", "load_project", "now", "parse_int", "participation_decision", "plain_text",
     "render_page_or_fragment", "require", "text_to_html", "wants_fragment",
+    "posting_limit",
+    "safe_next",
 ]

@@ -6,7 +6,7 @@ import logging
 from flask import Flask, make_response, render_template
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
 from ..extensions import db
 from ..htmx import wants_fragment
@@ -54,6 +54,13 @@ def register(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return render_error(400, _("The form has expired or was sent from elsewhere. Please reload the page and try again."))
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):
+        """A request for a host this site is not (``base_url``): no page, since no link can be built for it."""
+        response = make_response(_("This site is not served under this address.") + "\n", 400)
+        response.mimetype = "text/plain"
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

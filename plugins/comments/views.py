@@ -22,7 +22,7 @@ from core.extensions import db
 from core.htmx import render_page_or_fragment, wants_fragment
 from core.policy import can
 from core.sanitize import text_to_html
-from core.toolkit import MAX_PAGE, get_or_404, load_project, parse_int, require
+from core.toolkit import MAX_PAGE, get_or_404, load_project, parse_int, posting_limit, require
 
 from . import services
 from .api import get_commentable, thread_url
@@ -204,6 +204,7 @@ def more(target_type: str, target_id: int):
 
 
 @bp.post("/<target_type>/<int:target_id>")
+@posting_limit("COMMENT_RATE_LIMIT")
 def create(target_type: str, target_id: int):
     _commentable, target = resolve_target(target_type, target_id)
     project = target.project
@@ -392,6 +393,7 @@ def vote(comment_id: int):
 
 
 @bp.route("/c/<int:comment_id>/report", methods=["GET", "POST"])
+@posting_limit("REPORT_RATE_LIMIT")
 def report(comment_id: int):
     comment = load_comment(comment_id)
     require("comment.report", comment)

@@ -10,8 +10,8 @@ from sqlalchemy.exc import IntegrityError
 
 from core.forms import ConfirmForm
 from core.toolkit import (
-    MAX_PAGE, can, current_user, db, get_or_404, known_phases, load_project, now, parse_int, render_page_or_fragment,
-    require, wants_fragment,
+    MAX_PAGE, can, current_user, db, get_or_404, known_phases, load_project, now, parse_int, posting_limit,
+    render_page_or_fragment, require, wants_fragment,
 )
 
 from . import discussion
@@ -94,6 +94,7 @@ def _find_by_token(token: str | None) -> Idea | None:
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@posting_limit("IDEA_RATE_LIMIT")
 def new(slug):
     project = load_project(slug)
     require("idea.create", project)
