@@ -68,7 +68,8 @@ def register(app: Flask) -> None:
             return error.response
         message = None
         # Only show descriptions we wrote ourselves (abort(403, reason)), not Werkzeug's English defaults.
-        if error.description and error.description != type(error).description:
+        # 429: Flask-Limiter's description is the limit itself ("3 per 1 minute"), not words for people.
+        if error.description and error.description != type(error).description and error.code != 429:
             message = error.description
         return render_error(error.code or 500, message)
 
