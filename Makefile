@@ -32,15 +32,20 @@ translations: $(STAMP)
 	  if [ -d $$dir ]; then $(BIN)/pybabel compile -d $$dir -f >/dev/null || exit 1; fi; \
 	done
 
+# The demo is a development site (no base_url or Redis needed), also for an older instance folder.
+run: export MITSPRACHE_ENVIRONMENT ?= development
 run: setup
 	@[ -f $(MITSPRACHE_INSTANCE)/config.toml ] || $(BIN)/mitsprache init --demo
+	@$(BIN)/mitsprache db upgrade >/dev/null
 	$(BIN)/mitsprache serve --host 127.0.0.1 --port 5000
 
 test: setup browser
+	@.ci/redis-up
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Run the suite against PostgreSQL (needs a server; .ci/run checks for one).
 test-postgres: setup browser
+	@.ci/redis-up
 	MITSPRACHE_TEST_DATABASE_URL=$${MITSPRACHE_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
 	  $(BIN)/python -m pytest $(PYTEST_ARGS)
 
