@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 
+from core.mail import outbox
 from tests.conftest import T0
 from tests.core import notes_plugin
 
@@ -31,7 +32,14 @@ def test_register_log_out_log_in_and_see_project_states(site, page, screenshot):
     page.get_by_label("I agree").check()
     screenshot("register-form")
     page.get_by_role("button", name="Register").click()
-    assert page.get_by_text("Your account is ready. Welcome!").is_visible()
+    assert page.get_by_role("heading", name="Check your inbox").is_visible()
+    assert page.get_by_text("We have sent an e-mail to clara@example.org").is_visible()
+    screenshot("register-sent")
+    app = _app
+    with app.app_context():
+        body = outbox()[-1].get_content()
+    page.goto(re.search(r"http://\S+/register/confirm/\S+", body).group(0))
+    assert page.get_by_text("your account is ready. Welcome!").is_visible()
 
     page.get_by_role("button", name="Log out").click()
     page.get_by_role("link", name="Log in").click()
