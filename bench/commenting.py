@@ -87,6 +87,7 @@ CSRF_RE = re.compile(r'"X-CSRFToken": "([^"]+)"|name="csrf_token" type="hidden" 
 def seed(instance: Path, users: int, paragraphs: int, comments: int, busy: int) -> dict:
     """Fill a new instance; returns the URLs and ids the scenarios need."""
     from core import create_app
+    from core.app import create_all_tables
     from core.clock import now
     from core.config import write_config
     from core.extensions import db
@@ -96,13 +97,15 @@ def seed(instance: Path, users: int, paragraphs: int, comments: int, busy: int) 
     from plugins.commenting import services as commenting
 
     # One loopback address plays 500 people here, so the per-address login limit is off.
-    write_config(instance, plugins=["comments", "commenting"], default_locale="de", ratelimit_enabled=False)
+    write_config(instance, plugins=["comments", "commenting"], default_locale="de", ratelimit_enabled=False,
+                 environment="development")
     # Bench users get a cheap hash: 500 scrypt hashes would take over a minute to seed.
-    app = create_app({"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}, instance_path=instance)
+    app = create_app({"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}, instance_path=instance, startup_checks=False)
     with app.app_context():
+        create_all_tables()  # as `mitsprache db upgrade` does before a deployment starts
         people = []
         for i in range(users):
-            user = User(email=f"user{i}@bench.example", display_name=f"Person {i}")
+            user = User(email=f"user{i}@bench.example", display_name=f"Person {i}", email_confirmed_at=now())
             user.set_password(PASSWORD)
             people.append(user)
         db.session.add_all(people)

@@ -28,6 +28,7 @@ def seed(instance: Path, comments: int) -> None:
     from sqlalchemy import insert
 
     from core import create_app
+    from core.app import create_all_tables
     from core.clock import now
     from core.config import write_config
     from core.extensions import db
@@ -36,9 +37,10 @@ def seed(instance: Path, comments: int) -> None:
     from plugins.comments.models import Comment
     from plugins.commenting import services as commenting
 
-    write_config(instance, plugins=["comments", "commenting"], default_locale="de")
-    app = create_app({"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}, instance_path=instance)
+    write_config(instance, plugins=["comments", "commenting"], default_locale="de", environment="development")
+    app = create_app({"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}, instance_path=instance, startup_checks=False)
     with app.app_context():
+        create_all_tables()  # as `mitsprache db upgrade` does before a deployment starts
         users = [User(email=f"u{i}@bench.example", display_name=f"Person {i}", password_hash="x") for i in range(200)]
         db.session.add_all(users)
         project = create_project("export", "Export-Benchmark")
