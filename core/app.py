@@ -45,7 +45,6 @@ class Mitsprache:
     pm: Any
     registry: Registry
     clock: Any
-    settings: dict[str, Any]
     instance_path: Path
     models: list[type] = field(default_factory=list)
 
@@ -87,9 +86,9 @@ def create_app(
         template_folder=None,
         root_path=str(CORE_DIR),
     )
-    settings = _configure(app, instance, test_config or {})
-    pm = build_plugin_manager(app.config["MITSPRACHE_PLUGINS"], extra_plugins)
-    state = Mitsprache(pm=pm, registry=Registry(), clock=clock or SystemClock(), settings=settings, instance_path=instance)
+    _configure(app, instance, test_config or {})
+    pm = build_plugin_manager(app.config["PLUGINS"], extra_plugins)
+    state = Mitsprache(pm=pm, registry=Registry(), clock=clock or SystemClock(), instance_path=instance)
     app.extensions["mitsprache"] = state
 
     _init_extensions(app)
@@ -105,13 +104,8 @@ def create_app(
     return app
 
 
-def _configure(app: Flask, instance: Path, overrides: dict[str, Any]) -> dict[str, Any]:
-    """Defaults < instance/config.toml < MITSPRACHE_* env < overrides passed in."""
-    settings = config_module.load_settings(instance)
-    lower = {k: v for k, v in overrides.items() if k in config_module.DEFAULTS}
-    settings.update(lower)
-    if settings.get("database_url", "").startswith("sqlite:///") and not lower.get("database_url"):
-        instance.mkdir(parents=True, exist_ok=True)
+def _configure(app: Flask, instance: Path, overrides: dict[str, Any]) -> None:
+    """Our defaults for the extensions, then the deployment's settings (:func:`core.config.load`)."""
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -123,24 +117,24 @@ def _configure(app: Flask, instance: Path, overrides: dict[str, Any]) -> dict[st
         VENDOR_DIR=str(PROJECT_ROOT / "node_modules"),
         LANGUAGES=LANGUAGES,
     )
-    app.config.update(config_module.to_flask_config(settings))
-    app.config.update({k: v for k, v in overrides.items() if k not in config_module.DEFAULTS})
-    configure_security(app, explicit={k for k in overrides if k not in config_module.DEFAULTS})
+    explicit = {key for key in overrides if key not in config_module.DEFAULTS}
+    config_module.load(app.config, instance, overrides)
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite:///") and "database_url" not in overrides:
+        instance.mkdir(parents=True, exist_ok=True)
+    configure_security(app, explicit=explicit)
     install_rate_limit_defaults(app)
     if not app.config.get("SECRET_KEY"):
-        raise RuntimeError(
+        raise config_module.ConfigError(
             f"No secret key: run 'mitsprache init' to write {config_module.config_file(instance)}, "
             "or set MITSPRACHE_SECRET_KEY."
         )
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql://"):
+    if uri.startswith("postgresql://"):
         # psycopg 3 is the driver we ship; plain postgresql:// would ask for psycopg2.
-        app.config["SQLALCHEMY_DATABASE_URI"] = app.config["SQLALCHEMY_DATABASE_URI"].replace(
-            "postgresql://", "postgresql+psycopg://", 1
-        )
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = uri.replace("postgresql://", "postgresql+psycopg://", 1)
+    if uri.startswith("sqlite") and "SQLALCHEMY_ENGINE_OPTIONS" not in explicit:
         # 30 s busy timeout: concurrent writers wait for the lock instead of failing.
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {"connect_args": {"timeout": 30}}
-    return settings
 
 
 def _init_extensions(app: Flask) -> None:
@@ -248,7 +242,7 @@ def _configure_templates(app: Flask, state: Mitsprache) -> None:
     override can ``{% extends "core/projects/project.html" %}`` and add to it.
     Plugin templates live in ``<plugin>/templates/<plugin>/…``, namespaced by folder.
     """
-    theme = app.config.get("MITSPRACHE_THEME", "default")
+    theme = app.config.get("THEME", "default")
     if not (THEMES_DIR / theme).is_dir():
         raise RuntimeError(f"Theme '{theme}' not found in {THEMES_DIR}.")
     theme_dirs = [THEMES_DIR / theme / "templates"]

@@ -34,9 +34,12 @@ def init_command(demo: bool, base_url: str | None) -> None:
     instance = config_module.resolve_instance_path()
     path = config_module.config_file(instance)
     if path.exists():
-        click.echo(f"Using existing {path}")
+        added = config_module.add_secret_key(instance)
+        click.echo(f"Using existing {path}" + (" (added a secret key)" if added else ""))
     else:
-        written: dict = {}
+        # What the environment chose (MITSPRACHE_PLUGINS=…) is what the file records, so the
+        # database and later commands without that variable agree on the plugins.
+        written = {k: v for k, v in config_module.chosen_by_environment().items() if k != "secret_key"}
         if demo:
             written.update(environment="development", base_url="http://127.0.0.1:5000")
         if base_url:
@@ -299,4 +302,32 @@ def build_cli() -> click.Group:
 
 
 def main() -> None:
-    build_cli()()
+    """The ``mitsprache`` command: every error is one line that says what to do, never a traceback.
+
+    Set ``MITSPRACHE_TRACEBACK=1`` to see where an unexpected error came from.
+    """
+    import os
+
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .startup import StartupError
+
+    try:
+        build_cli()(standalone_mode=True)
+    except (config_module.ConfigError, PluginConfigError, StartupError) as exc:
+        _fail(str(exc))
+    except SQLAlchemyError as exc:
+        if os.environ.get("MITSPRACHE_TRACEBACK"):
+            raise
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        _fail(f"the database cannot be used ({reason}). Run 'mitsprache db upgrade', or check database_url.")
+    except Exception as exc:  # the last resort: one line, not a stack trace
+        if os.environ.get("MITSPRACHE_TRACEBACK"):
+            raise
+        first = (str(exc).strip().splitlines() or [""])[0]
+        _fail(f"unexpected {type(exc).__name__}: {first}. Set MITSPRACHE_TRACEBACK=1 to see where it happened.")
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)

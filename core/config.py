@@ -1,9 +1,15 @@
-"""Deployment settings: defaults, then ``instance/config.toml``, then environment.
+"""Deployment settings, loaded the Flask way: defaults, then ``instance/config.toml``, then the environment.
 
 The instance folder is the deployment: its ``config.toml`` and (by default) the
-SQLite database live there, and nothing in it is committed. Every key can be
-overridden by an environment variable ``MITSPRACHE_<KEY>`` (upper case), which is
-how containers and CI configure the app without writing files::
+SQLite database live there, and nothing in it is committed. ``config.toml``
+uses the lower-case names below; each becomes the upper-case Flask config key
+(``base_url`` → ``app.config["BASE_URL"]``). Then Flask's own
+``config.from_prefixed_env("MITSPRACHE")`` applies every ``MITSPRACHE_<KEY>``
+variable, so *any* key can be set from the environment, the documented ones
+and the extensions' alike (``MITSPRACHE_SMTP_HOST``,
+``MITSPRACHE_COMMENT_RATE_LIMIT``, ``MITSPRACHE_SQLALCHEMY_ENGINE_OPTIONS='{"pool_size": 20}'``).
+Values are read as JSON where they are JSON (numbers, ``true``, lists),
+otherwise as text; lists may also be written comma-separated::
 
     # instance/config.toml
     secret_key = "…"
@@ -15,14 +21,18 @@ how containers and CI configure the app without writing files::
 """
 from __future__ import annotations
 
+import json
 import os
 import secrets
 import tomllib
 from pathlib import Path
 from typing import Any
 
+from flask import Config
+
 #: The plugins a fresh ``mitsprache init`` enables: all built-in ones.
 DEFAULT_PLUGINS = ["comments", "commenting", "ideas", "voting"]
+ENV_PREFIX = "MITSPRACHE"
 
 DEFAULTS: dict[str, Any] = {
     "secret_key": None,
@@ -45,27 +55,12 @@ DEFAULTS: dict[str, Any] = {
     # than one worker, or each worker counts on its own). Unset: counted in memory per process.
     "redis_url": None,
     # More host names to answer to besides base_url's (e.g. an internal health-check name).
-    "trusted_hosts": [],
+    "extra_hosts": [],
 }
 
-#: How each setting maps onto Flask's config keys.
-FLASK_KEYS = {
-    "secret_key": "SECRET_KEY",
-    "database_url": "SQLALCHEMY_DATABASE_URI",
-    "plugins": "MITSPRACHE_PLUGINS",
-    "theme": "MITSPRACHE_THEME",
-    "default_locale": "BABEL_DEFAULT_LOCALE",
-    "timezone": "BABEL_DEFAULT_TIMEZONE",
-    "site_name": "SITE_NAME",
-    "mail_sender": "MAIL_SENDER",
-    "base_url": "MITSPRACHE_BASE_URL",
-    "environment": "MITSPRACHE_ENVIRONMENT",
-    "proxies": "MITSPRACHE_PROXIES",
-    "redis_url": "MITSPRACHE_REDIS_URL",
-    "trusted_hosts": "MITSPRACHE_TRUSTED_HOSTS",
-}
-
-ENV_PREFIX = "MITSPRACHE_"
+#: Settings that are lists or whole numbers; the rest are text (or unset).
+_LISTS = {name for name, value in DEFAULTS.items() if isinstance(value, list)}
+_NUMBERS = {name for name, value in DEFAULTS.items() if isinstance(value, int) and not isinstance(value, bool)}
 
 
 class ConfigError(RuntimeError):
@@ -82,38 +77,71 @@ def config_file(instance_path: Path) -> Path:
     return instance_path / "config.toml"
 
 
-def load_settings(instance_path: Path, environ: dict[str, str] | None = None) -> dict[str, Any]:
-    """Merge defaults, the instance's config.toml and ``MITSPRACHE_*`` variables."""
-    environ = os.environ if environ is None else environ
-    settings = dict(DEFAULTS)
+def _upper_keys(fh) -> dict[str, Any]:
+    """config.toml's lower-case names as Flask's upper-case keys (``Config.from_file`` keeps only those)."""
+    return {key.upper(): value for key, value in tomllib.load(fh).items()}
+
+
+def _json_or_text(value: str) -> Any:
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def load(config: Config, instance_path: Path, overrides: dict[str, Any] | None = None) -> None:
+    """Fill ``config``: defaults < config.toml < ``MITSPRACHE_*`` < ``overrides`` (tests, scripts).
+
+    ``overrides`` may use setting names (``plugins``) or Flask keys (``TESTING``).
+    """
+    config.from_mapping({name.upper(): list(value) if isinstance(value, list) else value
+                         for name, value in DEFAULTS.items()})
     path = config_file(instance_path)
-    if path.exists():
-        with path.open("rb") as fh:
-            settings.update(tomllib.load(fh))
-    for key in DEFAULTS:
-        value = environ.get(ENV_PREFIX + key.upper())
-        if value is None:
-            continue
-        if isinstance(DEFAULTS[key], list):
-            settings[key] = [p.strip() for p in value.split(",") if p.strip()]
-        elif isinstance(DEFAULTS[key], int):
+    try:
+        config.from_file(str(path), load=_upper_keys, silent=True, text=False)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML ({exc}); fix the file and start again.") from None
+    config.from_prefixed_env(ENV_PREFIX, loads=_json_or_text)
+    config.update({key.upper() if key in DEFAULTS else key: value for key, value in (overrides or {}).items()})
+    _normalise(config, instance_path)
+
+
+def _normalise(config: Config, instance_path: Path) -> None:
+    """Settings as the code expects them, whatever the source wrote (TOML, JSON or plain text)."""
+    for name in DEFAULTS:
+        key, value = name.upper(), config.get(name.upper())
+        if name in _LISTS:
+            if isinstance(value, str):
+                config[key] = [part.strip() for part in value.split(",") if part.strip()]
+            elif not isinstance(value, list | tuple):
+                raise ConfigError(f"{name} must be a list, e.g. {name} = [\"a\", \"b\"] (or MITSPRACHE_{key}=a,b).")
+        elif name in _NUMBERS:
             try:
-                settings[key] = int(value)
-            except ValueError:
-                raise ConfigError(f"{ENV_PREFIX}{key.upper()} must be a whole number, not {value!r}.") from None
-        else:
-            settings[key] = value
-    if not settings["database_url"]:
-        settings["database_url"] = f"sqlite:///{instance_path / 'mitsprache.db'}"
-    return settings
+                config[key] = int(value or 0)
+            except (TypeError, ValueError):
+                raise ConfigError(f"{name} must be a whole number, not {value!r}.") from None
+        elif value is not None and not isinstance(value, str):
+            config[key] = str(value)  # MITSPRACHE_SECRET_KEY=12345 arrives as a JSON number
+    if not config.get("DATABASE_URL"):
+        config["DATABASE_URL"] = f"sqlite:///{instance_path / 'mitsprache.db'}"
+    config.setdefault("SQLALCHEMY_DATABASE_URI", config["DATABASE_URL"])
+    config.setdefault("BABEL_DEFAULT_LOCALE", config["DEFAULT_LOCALE"])
+    config.setdefault("BABEL_DEFAULT_TIMEZONE", config["TIMEZONE"])
 
 
-def to_flask_config(settings: dict[str, Any]) -> dict[str, Any]:
-    """Translate settings into the Flask config keys the extensions read."""
-    config = {FLASK_KEYS[k]: v for k, v in settings.items() if k in FLASK_KEYS}
-    # Extra keys in config.toml (e.g. plugin settings) pass through upper-cased.
-    config.update({k.upper(): v for k, v in settings.items() if k not in FLASK_KEYS})
-    return config
+def chosen_by_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """The settings the environment sets (``MITSPRACHE_<NAME>``), for ``init`` to write down."""
+    environ = os.environ if environ is None else environ
+    config = Config(".")
+    for name in DEFAULTS:
+        raw = environ.get(f"{ENV_PREFIX}_{name.upper()}")
+        if raw is not None:
+            config[name.upper()] = _json_or_text(raw)
+    chosen = {k.lower(): v for k, v in config.items()}
+    probe = Config(".")
+    probe.update({k.upper(): v for k, v in {**DEFAULTS, **chosen}.items()})
+    _normalise(probe, Path("."))
+    return {name: probe[name.upper()] for name in chosen}
 
 
 def write_config(instance_path: Path, **overrides: Any) -> Path:
@@ -133,6 +161,17 @@ def write_config(instance_path: Path, **overrides: Any) -> Path:
             lines.append(f"{key} = {_quote(value)}")
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def add_secret_key(instance_path: Path) -> bool:
+    """Append a fresh ``secret_key`` to an existing config.toml that lacks one; True if it did."""
+    path = config_file(instance_path)
+    with path.open("rb") as fh:
+        if tomllib.load(fh).get("secret_key"):
+            return False
+    text = path.read_text(encoding="utf-8")
+    path.write_text(f'secret_key = "{secrets.token_urlsafe(48)}"\n' + text, encoding="utf-8")
+    return True
 
 
 def _quote(value: Any) -> str:

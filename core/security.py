@@ -44,28 +44,28 @@ def configure(app: Flask, explicit: set[str] = frozenset()) -> None:
         if key not in explicit:
             app.config[key] = value
 
-    base_url = (app.config.get("MITSPRACHE_BASE_URL") or "").rstrip("/")
+    base_url = (app.config.get("BASE_URL") or "").rstrip("/")
     if base_url:
         parts = urlsplit(base_url)
         if parts.scheme not in {"http", "https"} or not parts.hostname:
             from .config import ConfigError
 
             raise ConfigError(f"base_url must be like https://beteiligung.example.de, not {base_url!r}.")
-        app.config["MITSPRACHE_BASE_URL"] = base_url
+        app.config["BASE_URL"] = base_url
         derive("PREFERRED_URL_SCHEME", parts.scheme)
         derive("SESSION_COOKIE_SECURE", parts.scheme == "https")
         derive("REMEMBER_COOKIE_SECURE", parts.scheme == "https")
         if is_production(app):
-            derive("TRUSTED_HOSTS", [parts.hostname, *(app.config.get("MITSPRACHE_TRUSTED_HOSTS") or [])])
+            derive("TRUSTED_HOSTS", [parts.hostname, *app.config["EXTRA_HOSTS"]])
     derive("REMEMBER_COOKIE_SAMESITE", "Lax")
     derive("REMEMBER_COOKIE_DURATION", REMEMBER_FOR)
 
-    proxies = int(app.config.get("MITSPRACHE_PROXIES") or 0)
+    proxies = int(app.config.get("PROXIES") or 0)
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies,
                                 x_prefix=proxies)
 
-    redis_url = app.config.get("MITSPRACHE_REDIS_URL")
+    redis_url = app.config.get("REDIS_URL")
     derive("RATELIMIT_STORAGE_URI", redis_url or "memory://")
 
 
@@ -77,7 +77,7 @@ def external_url(endpoint: str, **values) -> str:
     """
     from flask import current_app
 
-    base = current_app.config.get("MITSPRACHE_BASE_URL")
+    base = current_app.config.get("BASE_URL")
     if not base:
         return url_for(endpoint, _external=True, **values)
     path = url_for(endpoint, **values)

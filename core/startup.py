@@ -33,12 +33,12 @@ class StartupError(RuntimeError):
 
 def is_production(app: Flask) -> bool:
     """Serving the public: anything but ``environment = "development"`` (the demo of ``make run``)."""
-    return app.config.get("MITSPRACHE_ENVIRONMENT", "production") != "development"
+    return app.config.get("ENVIRONMENT", "production") != "development"
 
 
 def check_ready_to_serve(app: Flask) -> None:
     """Raise :class:`StartupError` unless the settings and the schema are ready for requests."""
-    if is_production(app) and not app.config.get("MITSPRACHE_BASE_URL"):
+    if is_production(app) and not app.config.get("BASE_URL"):
         raise StartupError(
             "Mitsprache cannot start: base_url is not set. Set base_url = \"https://beteiligung.example.de\" "
             "in config.toml (or MITSPRACHE_BASE_URL); links in e-mails are built from it."
@@ -63,5 +63,5 @@ def check_ready_to_serve(app: Flask) -> None:
             f"Mitsprache cannot start: the database schema is behind ({', '.join(behind)}): "
             "run 'mitsprache db upgrade', then start again."
         )
-    if is_production(app) and not app.config.get("MITSPRACHE_REDIS_URL"):
+    if is_production(app) and not app.config.get("REDIS_URL"):
         log.warning("Rate limits are counted per process: set redis_url when running more than one worker or node.")
