@@ -47,6 +47,14 @@ class Decision:
     def __bool__(self) -> bool:
         return self.allowed
 
+    @classmethod
+    def deny(cls, reason: str, code: str = "forbidden", opens_at: datetime | None = None) -> "Decision":
+        """A "no" that people can read, e.g. from a veto hook::
+
+            return Decision.deny(_("Only members of the jury may vote."))
+        """
+        return cls(False, reason, code, opens_at)
+
 
 ALLOW = Decision(True)
 

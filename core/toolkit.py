@@ -1,35 +1,69 @@
-"""The stable toolkit for plugins: import from here, not from core internals.
+"""The stable toolkit for plugins: everything a plugin needs from the core, in one import.
 
-A typical plugin view::
+A plugin imports the core only from here and from ``core`` (``hookimpl``); its
+tests use the fixtures of ``core.testing``. Everything else in ``core`` is
+internal and may change between releases; an import contract (``make test``)
+keeps the built-in plugins to the same rule. A typical plugin view::
 
-    from core.toolkit import db, load_project, require, render_page_or_fragment
+    from core.toolkit import Blueprint, db, load_project, render_template, require
 
-    @bp.post("/p/<slug>/notes")
+    bp = Blueprint("notes", __name__, url_prefix="/p/<slug>/notes")
+
+    @bp.post("")
     def add_note(slug):
         project = load_project(slug)          # 404 if missing or private
         require("note.create", project)       # 403 with the reason, or to the login page
         ...
+
+What is here, by topic:
+
+- hooks and registration: ``hookimpl``; ``PhaseKind``, ``PhaseSetting``, ``NavItem``,
+  ``ProjectTab``, ``ManageLink``, ``SortOption``, ``Exporter``, ``ExportColumn``;
+- data: ``db``, ``UTCDateTime``, the core models ``User``, ``Project``, ``Phase``
+  (``PhaseState``, ``Role``), ``get_or_404``, ``load_project``, ``known_phases``
+  (a project's phases in order), ``create_project``/``add_phase``/``create_user``
+  (for demo content and tests), ``DomainError``;
+- who may do what, when: ``can``, ``require``, ``Decision`` (``Decision.deny(reason)``),
+  ``ALLOW``, ``has_role``, ``active_phase_for``, ``participation_decision``;
+- time: ``now`` (the injectable clock; one moment per request), ``format_moment``,
+  ``format_day`` (also the template filters ``|moment`` and ``|day``);
+- text: ``clean_html``, ``text_to_html``, ``plain_text``, ``excerpt`` (the one sanitizer);
+- requests: ``is_htmx``, ``wants_fragment``, ``render_page_or_fragment``, ``parse_int``,
+  ``MAX_PAGE``, ``safe_next``, ``posting_limit``, ``ConfirmForm`` (a CSRF-protected button),
+  ``cached_fragment``, ``bump_content_version``;
+- words: ``gettext``/``_``, ``ngettext``, ``lazy_gettext``/``_l`` (Flask-Babel);
+- Flask's own names a view needs, for one import line: ``Blueprint``, ``render_template``,
+  ``url_for``, ``redirect``, ``flash``, ``request``, ``abort``, ``current_user``.
 """
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import abort, make_response, redirect, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext, ngettext
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from . import hookimpl
+from .cache import bump_content_version, cached_fragment
 from .clock import now
 from .extensions import db
+from .forms import ConfirmForm
 from .htmx import is_htmx, render_page_or_fragment, wants_fragment
-from .models import Phase, PhaseState, Project, User
+from .models import Phase, PhaseState, Project, Role, User
 from .numbers import MAX_PAGE, parse_int
+from .policy import ALLOW, Decision, active_phase_for, can, has_role, known_phases, participation_decision
 from .ratelimits import posting_limit
 from .redirects import safe_next
-from .policy import ALLOW, Decision, active_phase_for, can, has_role, known_phases, participation_decision
+from .registry import ExportColumn, Exporter, ManageLink, NavItem, PhaseKind, PhaseSetting, ProjectTab, SortOption
 from .sanitize import clean_html, excerpt, plain_text, text_to_html
+from .services import DomainError, add_phase, create_project, create_user
 from .timefmt import format_day, format_moment
+from .types import UTCDateTime
+
+_ = gettext
+_l = lazy_gettext
 
 
 def load_project(slug: str) -> Project:
@@ -81,10 +115,23 @@ def require(action: str, obj: Any = None, *, project: Project | None = None) -> 
 
 
 __all__ = [
-    "ALLOW", "Decision", "MAX_PAGE", "Phase", "PhaseState", "Project", "User", "abort", "active_phase_for", "can",
-    "clean_html", "current_user", "db", "excerpt", "format_day", "format_moment", "get_or_404", "has_role",
-    "hookimpl", "is_htmx", "known_phases", "load_project", "now", "parse_int", "participation_decision", "plain_text",
-    "render_page_or_fragment", "require", "text_to_html", "wants_fragment",
-    "posting_limit",
-    "safe_next",
+    # hooks and registration
+    "hookimpl", "PhaseKind", "PhaseSetting", "NavItem", "ProjectTab", "ManageLink", "SortOption", "Exporter",
+    "ExportColumn",
+    # data
+    "db", "UTCDateTime", "User", "Project", "Phase", "PhaseState", "Role", "get_or_404", "load_project",
+    "known_phases", "create_project", "add_phase", "create_user", "DomainError",
+    # who may do what, when
+    "can", "require", "Decision", "ALLOW", "has_role", "active_phase_for", "participation_decision",
+    # time
+    "now", "format_moment", "format_day",
+    # text
+    "clean_html", "text_to_html", "plain_text", "excerpt",
+    # requests
+    "is_htmx", "wants_fragment", "render_page_or_fragment", "parse_int", "MAX_PAGE", "safe_next", "posting_limit",
+    "ConfirmForm", "cached_fragment", "bump_content_version",
+    # words
+    "gettext", "_", "ngettext", "lazy_gettext", "_l",
+    # Flask's own
+    "Blueprint", "render_template", "url_for", "redirect", "flash", "request", "abort", "current_user",
 ]
