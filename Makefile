@@ -52,6 +52,7 @@ test-postgres: setup browser
 bench: setup
 	$(BIN)/python bench/commenting.py
 	$(BIN)/python bench/export_memory.py
+	$(BIN)/python bench/storm.py
 
 # Update the message catalogs (the core's and every plugin's) after changing translatable strings.
 extract: $(STAMP)
