@@ -24,7 +24,7 @@ from flask_babel import Babel
 
 from .extensions import csrf, db, htmx, limiter, login_manager
 from .models import CORE_MODELS, User, load_user_by_session_id
-from .plugins import build_plugin_manager, enabled_plugins, plugin_folder
+from .plugins import build_plugin_manager, enabled_plugins, plugin_folder, registered_by
 from .registry import Registry
 from .ratelimits import install_defaults as install_rate_limit_defaults
 from .security import add_security_headers
@@ -232,7 +232,28 @@ def _collect_registrations(app: Flask, state: Mitsprache) -> None:
         state.registry.exporters[exporter.key] = exporter
 
     hook.register_exporters(register=register_exporter)
-    state.models = list(CORE_MODELS) + [m for models in hook.register_models() for m in models]
+    state.models = list(CORE_MODELS) + _registered(hook.register_models)
+    _collect_item_types(state)
+
+
+RESERVED_ITEM_TYPES = frozenset({"c", "moderation", "export"})  # path segments that plugins' URLs use
+
+
+def _registered(hook_caller) -> list[Any]:
+    """What every implementation of a startup hook registered, in hook call order."""
+    return [thing for impl in reversed(hook_caller.get_hookimpls()) for thing in registered_by(impl)]
+
+
+def _collect_item_types(state: Mitsprache) -> None:
+    for impl in state.pm.hook.register_item_types.get_hookimpls():
+        def register(item, _plugin=impl.plugin_name):
+            if item.type in RESERVED_ITEM_TYPES or "/" in item.type:
+                raise RuntimeError(f"{item.type!r} cannot be an item type name")
+            if item.type in state.registry.item_types:
+                raise RuntimeError(f"item type {item.type!r} registered twice")
+            state.registry.item_types[item.type] = replace(item, plugin=_plugin, offers=frozenset(item.offers))
+
+        impl.function(register=register)
 
 
 def _configure_templates(app: Flask, state: Mitsprache) -> None:
@@ -310,9 +331,8 @@ def _register_core_views(app: Flask) -> None:
 
 
 def _register_plugin_views(app: Flask, state: Mitsprache) -> None:
-    for blueprints in state.pm.hook.register_blueprints():
-        for blueprint in blueprints:
-            app.register_blueprint(blueprint)
+    for blueprint in _registered(state.pm.hook.register_blueprints):
+        app.register_blueprint(blueprint)
 
 
 def _register_request_hooks(app: Flask) -> None:

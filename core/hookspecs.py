@@ -11,12 +11,13 @@ whose names match the specs below. Implement only the hooks you need::
         register(PhaseKind("brainstorm", label="Brainstorm", features={"note.create"}))
 
     @hookimpl
-    def register_blueprints():
+    def register_blueprints(register):
         from .views import bp
-        return [bp]
+        register(bp)
 
 Hooks fall in two groups. *Startup hooks* run once when ``create_app`` builds the
-app; what they register is kept for the app's lifetime. *Request hooks* run while
+app; each receives a ``register`` callable to call once per thing it adds, and
+what they register is kept for the app's lifetime. *Request hooks* run while
 a page is rendered or a write is checked. ``docs/plugins.md`` documents each hook
 with an example; ``tests/test_hookspecs.py`` fails if one is missing there or
 has no ``test_hook_<name>`` test.
@@ -45,12 +46,13 @@ def add_hookspecs(plugin_manager: pluggy.PluginManager) -> None:
 
 
 @hookspec
-def register_models() -> list[type]:
-    """Return the SQLAlchemy model classes whose tables this plugin owns.
+def register_models(register: Callable[[type], None]) -> None:
+    """Register the SQLAlchemy model classes whose tables this plugin owns: ``register(Idea)``.
 
     Only tables of enabled plugins are created, so a disabled plugin leaves no
     table behind. Name tables with the plugin's prefix (``ideas_idea``) and never
-    add columns to core tables. Example: ``return [Idea, Category]``.
+    add columns to core tables. (Returning a list, ``return [Idea, Category]``,
+    as older plugins do, works too.)
     """
 
 
@@ -65,10 +67,23 @@ def register_phase_kinds(register: Callable[[Any], None]) -> None:
 
 
 @hookspec
-def register_blueprints() -> list[Any]:
-    """Return Flask blueprints to mount. Use a ``url_prefix`` so static files and routes never collide.
+def register_blueprints(register: Callable[[Any], None]) -> None:
+    """Mount Flask blueprints: ``register(bp)``. Use a ``url_prefix`` so static files and routes never collide.
 
-    Example: ``return [Blueprint("ideas", __name__, url_prefix="/p/<slug>/ideas")]``.
+    Example: ``register(Blueprint("ideas", __name__, url_prefix="/p/<slug>/ideas"))``.
+    (Returning a list, as older plugins do, works too.)
+    """
+
+
+@hookspec
+def register_item_types(register: Callable[[Any], None]) -> None:
+    """Declare the things this plugin owns that other plugins act on: ``register(ItemType(...))``.
+
+    Comments, voting and any future plugin find items here instead of knowing
+    their owners. ``offers`` says what they may do with them::
+
+        register(ItemType("idea", _l("Idea"), load=load_ideas, url=idea_url,
+                          offers={"comments", "votes"}, visible=idea_visible))
     """
 
 

@@ -59,7 +59,7 @@ from sqlalchemy import Table, inspect, text
 
 from .extensions import db
 from .models import CORE_MODELS
-from .plugins import available_plugins, enabled_plugins
+from .plugins import available_plugins, enabled_plugins, registered_by
 from .types import UTCDateTime
 
 CORE = "core"
@@ -102,7 +102,7 @@ def owned_tables(app) -> dict[str, list[Table]]:
     """The tables of the core (``"core"``) and of each enabled plugin that registers models."""
     owners: dict[str, list[Table]] = {CORE: _tables(CORE_MODELS)}
     for impl in app.extensions["mitsprache"].pm.hook.register_models.get_hookimpls():
-        owners.setdefault(impl.plugin_name, []).extend(_tables(impl.function() or []))
+        owners.setdefault(impl.plugin_name, []).extend(_tables(registered_by(impl)))
     return owners
 
 

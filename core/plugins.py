@@ -122,3 +122,16 @@ def plugin_folder(module: Any, subfolder: str) -> Path | None:
 def enabled_plugins(pm: pluggy.PluginManager) -> list[tuple[str, Any]]:
     """(name, module) of each registered plugin, in registration order."""
     return [(name, plugin) for name, plugin in pm.list_name_plugin() if plugin is not None]
+
+
+def registered_by(impl) -> list[Any]:
+    """What one implementation of a startup hook registers: through ``register(x)``, or returned as a list.
+
+    Startup hooks take a ``register`` callable; plugins written before that
+    returned lists (``return [Idea]``), and pluggy lets an implementation take
+    fewer arguments than the spec, so both keep working.
+    """
+    found: list[Any] = []
+    kwargs = {"register": found.append} if "register" in impl.argnames else {}
+    found.extend(impl.function(**kwargs) or [])
+    return found

@@ -126,6 +126,51 @@ class Exporter:
     plugin: str = ""
 
 
+@dataclass(frozen=True)
+class ItemType:
+    """A kind of thing a plugin owns and other plugins act on: a paragraph, an idea, a challenge.
+
+    The owner registers it once (``register_item_types``); every plugin that
+    works on other plugins' things (comments, voting, official responses,
+    search) reads the same registry, so none of them knows its owners.
+
+    ``type`` is a short name used in URLs and tables ("idea"); ``label`` and
+    ``plural`` are (lazy) translated nouns. ``load(ids)`` returns ``{id: item}``
+    for the items that exist, in one query, each with ``.project``;
+    ``url(item)`` links to where the item is shown (with an anchor).
+
+    Optional: ``title(item)`` names one item for people ("Idea: Mehr Bäume");
+    ``visible(item)`` says whether the current user may see it (default: anyone
+    who may see its project; an idea hidden by moderators says no except to
+    them, and then its discussion is hidden too); ``offers`` names what other
+    plugins may do with such items ("comments": people discuss them; "votes":
+    they can be rated in a rating phase); ``endpoint`` is the list view (called
+    with ``slug=``) that leads to the items; ``export_key`` the owner's
+    :class:`Exporter` whose rows start with the item id (default: ``type + "s"``).
+    """
+
+    type: str
+    label: Any
+    load: Callable[[list[int]], dict[int, Any]]
+    url: Callable[[Any], str]
+    title: Callable[[Any], str] | None = None
+    visible: Callable[[Any], bool] | None = None
+    offers: frozenset[str] = frozenset()
+    plural: Any = None
+    endpoint: str | None = None
+    export_key: str | None = None
+    plugin: str = ""
+
+    def title_of(self, item: Any) -> str:
+        if self.title is not None:
+            return str(self.title(item))
+        return str(getattr(item, "title", "") or "")
+
+    @property
+    def exports_as(self) -> str:
+        return self.export_key or f"{self.type}s"
+
+
 @dataclass
 class Registry:
     """Everything the enabled plugins registered, collected at startup."""
@@ -133,6 +178,11 @@ class Registry:
     phase_kinds: dict[str, PhaseKind] = field(default_factory=dict)
     nav_items: list[NavItem] = field(default_factory=list)
     exporters: dict[str, Exporter] = field(default_factory=dict)
+    item_types: dict[str, ItemType] = field(default_factory=dict)
+
+    def items_offering(self, capability: str) -> dict[str, ItemType]:
+        """The item types whose owners let other plugins do ``capability`` ("comments", "votes")."""
+        return {name: item for name, item in self.item_types.items() if capability in item.offers}
 
     @property
     def participation_actions(self) -> frozenset[str]:

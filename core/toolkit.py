@@ -18,7 +18,7 @@ keeps the built-in plugins to the same rule. A typical plugin view::
 What is here, by topic:
 
 - hooks and registration: ``hookimpl``; ``PhaseKind``, ``PhaseSetting``, ``NavItem``,
-  ``ProjectTab``, ``ManageLink``, ``SortOption``, ``Exporter``, ``ExportColumn``;
+  ``ProjectTab``, ``ManageLink``, ``SortOption``, ``Exporter``, ``ExportColumn``, ``ItemType``;
 - data: ``db``, ``UTCDateTime``, the core models ``User``, ``Project``, ``Phase``
   (``PhaseState``, ``Role``), ``get_or_404``, ``load_project``, ``known_phases``
   (a project's phases in order), ``create_project``/``add_phase``/``create_user``
@@ -56,7 +56,9 @@ from .numbers import MAX_PAGE, parse_int
 from .policy import ALLOW, Decision, active_phase_for, can, has_role, known_phases, participation_decision
 from .ratelimits import posting_limit
 from .redirects import safe_next
-from .registry import ExportColumn, Exporter, ManageLink, NavItem, PhaseKind, PhaseSetting, ProjectTab, SortOption
+from .registry import (
+    ExportColumn, Exporter, ItemType, ManageLink, NavItem, PhaseKind, PhaseSetting, ProjectTab, SortOption,
+)
 from .sanitize import clean_html, excerpt, plain_text, text_to_html
 from .services import DomainError, add_phase, create_project, create_user
 from .timefmt import format_day, format_moment
@@ -117,7 +119,7 @@ def require(action: str, obj: Any = None, *, project: Project | None = None) -> 
 __all__ = [
     # hooks and registration
     "hookimpl", "PhaseKind", "PhaseSetting", "NavItem", "ProjectTab", "ManageLink", "SortOption", "Exporter",
-    "ExportColumn",
+    "ExportColumn", "ItemType",
     # data
     "db", "UTCDateTime", "User", "Project", "Phase", "PhaseState", "Role", "get_or_404", "load_project",
     "known_phases", "create_project", "add_phase", "create_user", "DomainError",

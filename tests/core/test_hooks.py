@@ -76,6 +76,42 @@ def test_hook_register_blueprints(notes_app, project_with_phase):
     assert notes_app.test_client().get(f"/p/{slug}/notes").status_code == 200
 
 
+def test_hook_register_item_types(make_app):
+    """Owners declare their things once; other plugins find them by what they offer."""
+    from core.toolkit import ItemType
+
+    def items(register):
+        register(ItemType("wish", "Wish", load=lambda ids: {}, url=lambda item: "/", offers={"comments"}))
+        register(ItemType("poster", "Poster", load=lambda ids: {}, url=lambda item: "/"))
+
+    owner = types.SimpleNamespace(PLUGIN_NAME="wishes", register_item_types=hookimpl(items))
+    registry = make_app(plugins=[], extra_plugins=[owner]).extensions["mitsprache"].registry
+    assert set(registry.item_types) == {"wish", "poster"} and registry.item_types["wish"].plugin == "wishes"
+    assert list(registry.items_offering("comments")) == ["wish"] and registry.items_offering("votes") == {}
+    clash = types.SimpleNamespace(PLUGIN_NAME="clash", register_item_types=hookimpl(
+        lambda register: register(ItemType("wish", "Wish", load=lambda ids: {}, url=lambda item: "/"))))
+    with pytest.raises(RuntimeError, match="registered twice"):
+        make_app(plugins=[], extra_plugins=[owner, clash])
+    reserved = types.SimpleNamespace(PLUGIN_NAME="reserved", register_item_types=hookimpl(
+        lambda register: register(ItemType("c", "C", load=lambda ids: {}, url=lambda item: "/"))))
+    with pytest.raises(RuntimeError, match="cannot be an item type name"):
+        make_app(plugins=[], extra_plugins=[reserved])
+
+
+def test_startup_hooks_take_register_or_return_a_list(make_app, notes_app):
+    """Plugins written before ``register`` (returning lists) keep working next to new ones."""
+    from flask import Blueprint
+
+    old_style = Blueprint("old_style", __name__, url_prefix="/old")
+    old_style.add_url_rule("", "index", lambda: "alt")
+    new_style = Blueprint("new_style", __name__, url_prefix="/new")
+    new_style.add_url_rule("", "index", lambda: "neu")
+    plugins = [types.SimpleNamespace(PLUGIN_NAME="old", register_blueprints=hookimpl(lambda: [old_style])),
+               types.SimpleNamespace(PLUGIN_NAME="new", register_blueprints=hookimpl(lambda register: register(new_style)))]
+    client = make_app(plugins=[], extra_plugins=plugins).test_client()
+    assert client.get("/old").get_data(as_text=True) == "alt" and client.get("/new").get_data(as_text=True) == "neu"
+
+
 def test_hook_register_nav_items(notes_app):
     page = notes_app.test_client().get("/").get_data(as_text=True)
     assert '<a href="/notes" >All notes</a>' in page
