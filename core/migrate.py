@@ -55,7 +55,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Table, inspect, text
+from sqlalchemy import Table, create_engine, inspect, text
 
 from .extensions import db
 from .models import CORE_MODELS
@@ -409,7 +409,9 @@ def make_revision(app, plugin_or_core: str, message: str, autogenerate: bool = T
 
     Autogenerate compares the database (which must be up to date) with the
     models of ``plugin_or_core`` only. A plugin's first revision starts its
-    branch and depends on the core's initial revision.
+    branch and depends on the core's initial revision; it is compared with a
+    scratch database instead (:func:`_scratch_connection`), so it works
+    whatever the deployment's state.
     """
     state = app.extensions["mitsprache"]
     modules = dict(enabled_plugins(state.pm))
@@ -439,15 +441,36 @@ def make_revision(app, plugin_or_core: str, message: str, autogenerate: bool = T
             "branch_label": plugin_or_core,
             "depends_on": None if plugin_or_core == CORE else _root(script, CORE),
         }
-    with _migration_connection() as connection:
+    first = "branch_label" in branch
+    with (_scratch_connection() if first else _migration_connection()) as connection:
         config.attributes["connection"] = connection
-        if "branch_label" in branch and set(config.attributes["tables"]) & set(inspect(connection).get_table_names()):
-            # Made by create_all (plugins without migrations): autogenerate would see nothing to create.
-            raise RuntimeError(
-                f"The tables of {plugin_or_core!r} exist already, so its first revision would be empty. Generate it "
-                "against a database without them, e.g. MITSPRACHE_DATABASE_URL=sqlite:////tmp/new.db."
-            )
+        if first and (others := _branch_labels(script)):
+            command.stamp(config, _stamp_targets(script, others))  # autogenerate wants every head applied
         revision = command.revision(
             config, message=message, autogenerate=autogenerate, version_path=str(version_path), **branch
         )
     return Path(revision.path)
+
+
+def _branch_labels(script: ScriptDirectory) -> list[str]:
+    return sorted({label for rev in script.walk_revisions() for label in rev.branch_labels})
+
+
+@contextmanager
+def _scratch_connection() -> Iterator[Any]:
+    """A throwaway in-memory SQLite database to write a branch's first revision against.
+
+    Why: a plugin's first revision must create all its tables, so autogenerate
+    needs a database without them. The deployment's database rarely is one:
+    with the plugin enabled, ``db upgrade`` (and every test app) creates the
+    tables of a plugin that has no revisions yet, and the database may be
+    behind or missing altogether. Autogenerate compares only the plugin's own
+    tables, so the scratch database needs no tables at all, just the other
+    branches stamped at their heads (the caller does that).
+    """
+    engine = create_engine("sqlite://")
+    try:
+        with engine.begin() as connection:
+            yield connection
+    finally:
+        engine.dispose()

@@ -28,6 +28,10 @@ What there is:
   phase (and the initiator and moderator roles when ``people`` is given);
 - ``count_queries(app)``: a context manager collecting the SQL statements run
   inside it, for "the same number of queries for 10 or 1,000 comments" tests;
+- ``assert_revisions_match_models("townhall")``: replays the plugin's Alembic
+  revisions on an empty database and fails, listing the differences, unless
+  they build exactly its models (``make_app`` itself takes a ``create_all``
+  shortcut, which always matches);
 - ``live_server(app)``, ``browser``, ``page``, ``screenshot``: the app served on
   a free local port and a real headless Chromium (Debian's ``/usr/bin/chromium``,
   or ``MITSPRACHE_CHROMIUM``) driven by Playwright;
@@ -243,6 +247,30 @@ def count_queries(app):
 def count_queries_fixture():
     """``with count_queries(app) as statements: client.get(url)``; then ``len(statements)``."""
     return count_queries
+
+
+@pytest.fixture
+def assert_revisions_match_models(make_app):
+    """``assert_revisions_match_models("townhall")``: the plugin's revisions, replayed, build exactly its models.
+
+    Pass ``plugins=[...]`` when the plugin needs others enabled beside it.
+    """
+
+    def check(plugin: str, *, plugins: list[str] | None = None, extra_plugins: list | None = None) -> None:
+        from core.revision_check import revision_problems
+
+        # Replay the revisions as a deployment does, not make_app's create_all shortcut.
+        app = make_app(plugins=[plugin] if plugins is None else plugins, extra_plugins=extra_plugins,
+                       MIGRATIONS_FRESH_CREATE_ALL=False)
+        with app.app_context():
+            problems = revision_problems(app, plugin)
+        if problems:
+            raise AssertionError(
+                f"The revisions of {plugin!r} do not build its models:\n  - " + "\n  - ".join(problems)
+                + f"\nWrite a revision with `mitsprache db revision {plugin} -m '…'` and read it before committing."
+            )
+
+    return check
 
 
 def run_at_once(jobs):
