@@ -17,6 +17,7 @@ from .app import create_all_tables, create_app
 from .extensions import db
 from .models import Project, User
 from .plugins import PluginConfigError, available_plugins, enabled_plugins
+from .scaffold import plugin_group
 from .services import DomainError, add_phase, create_project, create_user, find_user, parse_moment
 
 
@@ -288,7 +289,7 @@ def db_revision(plugin_or_core: str, message: str, empty: bool) -> None:
 def build_cli() -> click.Group:
     cli = FlaskGroup(create_app=_factory, help="Mitsprache, a plugin-based online consultation server.")
     commands = (init_command, serve_command, user_group, project_group, phase_group, plugins_command, export_command)
-    for command in (*commands, db_group):
+    for command in (*commands, db_group, plugin_group):
         cli.add_command(command)
     try:
         app = create_app(startup_checks=False)
