@@ -20,6 +20,11 @@ class DocumentForm(FlaskForm):
 
 class ChapterForm(FlaskForm):
     title = StringField(_l("Chapter title"), validators=[DataRequired(), Length(max=200)])
+    part = StringField(
+        _l("Part heading (optional)"), validators=[Optional(), Length(max=200)],
+        description=_l("Shown above this chapter in the contents, for a group of chapters such as “Measures”. "
+                       "The part runs until the next chapter with a part heading."),
+    )
 
 
 class ParagraphForm(FlaskForm):

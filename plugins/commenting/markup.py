@@ -9,15 +9,14 @@ from html.parser import HTMLParser
 
 from markupsafe import Markup
 
-from core.sanitize import clean_html
-
-from .importer import _markdown, normalise
+from .importer import normalise
+from .render import markdown, to_html
 
 
 def markdown_to_html(text: str | None) -> Markup:
     """Sanitized HTML for a paragraph or preamble typed in Markdown."""
-    text = normalise(text or "")
-    return clean_html(_markdown().render(text).strip())
+    md = markdown()
+    return Markup(to_html(md, md.parse(normalise(text or ""))).strip())
 
 
 class _ToMarkdown(HTMLParser):

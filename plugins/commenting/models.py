@@ -45,6 +45,9 @@ class Chapter(db.Model):
     document_id: Mapped[int] = mapped_column(ForeignKey("commenting_document.id", ondelete="CASCADE"), index=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("core_project.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
+    #: A part heading shown above this chapter in the contents ("Ansatzpunkte und Maßnahmen"): the
+    #: part runs until the next chapter with one. Empty for most chapters (see importer.py).
+    part: Mapped[str] = mapped_column(String(200), default="", server_default="")
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     document: Mapped[Document] = relationship(back_populates="chapters")

@@ -28,6 +28,14 @@ def chapters_of(document: Document) -> list[Chapter]:
     ).all()
 
 
+def part_of(chapters: list[Chapter], chapter: Chapter) -> str:
+    """The part heading over ``chapter``: its own, or that of the nearest chapter before it with one."""
+    for earlier in reversed(chapters[: chapters.index(chapter) + 1]):
+        if earlier.part:
+            return earlier.part
+    return ""
+
+
 def paragraphs_of(chapter: Chapter) -> list[Paragraph]:
     return db.session.scalars(
         db.select(Paragraph).where(Paragraph.chapter_id == chapter.id).order_by(Paragraph.position, Paragraph.id)
@@ -151,9 +159,9 @@ def create_document(project: Project, title: str, preamble_html: str = "") -> Do
     return document
 
 
-def add_chapter(document: Document, title: str) -> Chapter:
+def add_chapter(document: Document, title: str, part: str = "") -> Chapter:
     position = max((c.position for c in chapters_of(document)), default=-1) + 1
-    chapter = Chapter(document=document, project_id=document.project_id, title=title, position=position)
+    chapter = Chapter(document=document, project_id=document.project_id, title=title, part=part, position=position)
     db.session.add(chapter)
     db.session.flush()
     return chapter
@@ -201,7 +209,8 @@ def fill(document: Document, parsed: ParsedDocument) -> Document:
     document.title = parsed.title
     document.preamble_html = str(clean_html(parsed.preamble_html))
     for number, parsed_chapter in enumerate(parsed.chapters):
-        chapter = Chapter(document=document, project_id=document.project_id, title=parsed_chapter.title, position=number)
+        chapter = Chapter(document=document, project_id=document.project_id, title=parsed_chapter.title,
+                          part=parsed_chapter.part, position=number)
         db.session.add(chapter)
         for position, html in enumerate(parsed_chapter.paragraphs):
             db.session.add(Paragraph(chapter=chapter, project_id=document.project_id, html=html, position=position))

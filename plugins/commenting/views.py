@@ -139,7 +139,8 @@ def chapter(slug, chapter_id):
                           levels=heat_levels(counts, [p.id for p in paragraphs]))
         return loaded
 
-    common = dict(project=project, document=doc, chapter=current, chapters=chapters, number=index + 1, **participation)
+    common = dict(project=project, document=doc, chapter=current, chapters=chapters, number=index + 1,
+                  part=services.part_of(chapters, current), **participation)
     # The notice changes with the clock, not the data ("ended on …", "now the phase … is open"): part of the key.
     decision = participation["phase_decision"]
     key = ("commenting.chapter", current.id, bool(participation["active_phase"]), participation["may_manage"],
@@ -297,12 +298,13 @@ def chapter_new(slug, document_id):
     doc = get_or_404(Document, document_id, project)
     form = ChapterForm()
     if form.validate_on_submit():
-        item = services.add_chapter(doc, form.title.data.strip())
+        item = services.add_chapter(doc, form.title.data.strip(), (form.part.data or "").strip())
         db.session.commit()
         flash(_("The chapter has been added."), "success")
         return redirect(url_for(".chapter", slug=slug, chapter_id=item.id) + "#new-paragraph")
     return _form_page(
-        project, form, _("New chapter"), ["title"], url_for(".document", slug=slug, document_id=doc.id), document=doc
+        project, form, _("New chapter"), ["title", "part"], url_for(".document", slug=slug, document_id=doc.id),
+        document=doc,
     )
 
 
@@ -313,11 +315,12 @@ def chapter_edit(slug, chapter_id):
     form = ChapterForm(obj=item)
     if form.validate_on_submit():
         item.title = form.title.data.strip()
+        item.part = (form.part.data or "").strip()
         db.session.commit()
         flash(_("The chapter has been saved."), "success")
         return redirect(url_for(".chapter", slug=slug, chapter_id=item.id))
     return _form_page(
-        project, form, _("Edit chapter"), ["title"], url_for(".chapter", slug=slug, chapter_id=item.id),
+        project, form, _("Edit chapter"), ["title", "part"], url_for(".chapter", slug=slug, chapter_id=item.id),
         document=item.document,
     )
 

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -73,12 +76,144 @@ def test_text_without_chapters_becomes_one_chapter(capp):
         (b"## Kapitel\n\nText", "The file has no title.", "Die Datei hat keinen Titel."),
         (b"# Eins\n\n# Zwei\n", "Line 3: the file has a second title", "Zeile 3: Die Datei hat einen zweiten Titel"),
         (b"# T\n\n" + b"x" * (importer.MAX_BYTES + 1), "The file is too large", "Die Datei ist zu groß"),
+        (b"# Nur ein Titel\n", "The file has a title but no text", "Die Datei hat einen Titel, aber keinen Text"),
+        (b"# T\n\n## Eins\n\nText.\n\n## Anhang\n", "Line 7: the chapter \u201cAnhang\u201d has no text",
+         "Zeile 7: Das Kapitel \u201eAnhang\u201c hat keinen Text"),
+        (b"# T\n\n## K\n\n" + b"a\n" * importer.MAX_LINES, "The file has 20,005 lines. At most 20,000",
+         "Die Datei hat 20.005 Zeilen. Höchstens 20.000"),
+        (b"# T\n\n## K\n\n" + b"a" * 20_001, "Line 5: this paragraph has 20,001 characters, at most 20,000",
+         "Zeile 5: Dieser Absatz hat 20.001 Zeichen, höchstens 20.000"),
+        (b"# T\n\n## K\n\n" + (b"<" * 1_000 + b"\n\n") * 51, "The file has 51,003 markup characters",
+         "Die Datei enthält 51.003 Markup-Zeichen"),
+        (b"# T\n\n## K\n\n" + b"- a\n" * 8_000, "The file has 16,003 paragraphs, list items",
+         "Die Datei hat 16.003 Absätze, Listenpunkte"),
     ],
-    ids=["empty", "blank", "cp1252", "no title", "two titles", "too large"],
+    ids=["empty", "blank", "cp1252", "no title", "two titles", "too large", "title only", "empty last chapter",
+         "too many lines", "paragraph too long", "too much markup", "too many elements"],
 )
 def test_bad_files_get_clear_localized_errors(capp, source, english, german):
     assert english in _error(capp, source, "en")
     assert german in _error(capp, source, "de")
+
+
+def test_a_section_without_text_becomes_the_part_heading_of_the_chapters_below_it(capp):
+    doc = _parse(capp, (
+        "# Strategie\n\n## Ausgangslage\n\nText.\n\n"
+        "## Ansatzpunkte und Maßnahmenvorschläge\n\n## Mobilität\n\nMehr Busse.\n\n## Gebäude\n\nDämmen.\n\n"
+        "## Teil C\n\n### Überblick\n\n## Anhang\n\nQuellen.\n"
+    ))
+    assert [(c.part, c.title, c.paragraphs) for c in doc.chapters] == [
+        ("", "Ausgangslage", ["<p>Text.</p>"]),
+        ("Ansatzpunkte und Maßnahmenvorschläge", "Mobilität", ["<p>Mehr Busse.</p>"]),
+        ("", "Gebäude", ["<p>Dämmen.</p>"]),  # still in the part: it runs until the next part heading
+        ("Teil C – Überblick", "Anhang", ["<p>Quellen.</p>"]),
+    ]
+
+
+def test_the_part_heading_is_stored_shown_in_the_contents_and_editable(draft, login):
+    client = login(draft.app, draft.people.initiator)
+    source = b"# Neu\n\n## Vorwort\n\nA.\n\n## Ansatzpunkte und Ma\xc3\x9fnahmen\n\n## Verkehr\n\nB.\n\n## Energie\n\nC.\n"
+    response = _upload(client, draft.slug, source)
+    assert response.status_code == 302
+    with draft.app.app_context():
+        document = db.session.scalar(db.select(Document).where(Document.title == "Neu"))
+        chapters = services.chapters_of(document)
+        assert [(c.part, c.title, len(c.paragraphs)) for c in chapters] == [
+            ("", "Vorwort", 1), ("Ansatzpunkte und Maßnahmen", "Verkehr", 1), ("", "Energie", 1)]
+        document_id, energy_id, traffic_id = document.id, chapters[2].id, chapters[1].id
+    page = client.get(f"/p/{draft.slug}/documents/{document_id}").get_data(as_text=True)
+    assert '<h3 class="toc-part">Ansatzpunkte und Maßnahmen</h3>' in page
+    assert page.index("Vorwort") < page.index("toc-part") < page.index("Verkehr") < page.index("Energie")
+    # The chapter page names the part it belongs to, also for the part's later chapters.
+    page = client.get(f"/p/{draft.slug}/documents/chapter/{energy_id}").get_data(as_text=True)
+    assert "›</span>Ansatzpunkte und Maßnahmen</p>" in page
+    response = client.post(f"/p/{draft.slug}/documents/chapter/{traffic_id}/edit",
+                           data={"title": "Verkehr", "part": "Maßnahmen"})
+    assert response.status_code == 302
+    assert '<h3 class="toc-part">Maßnahmen</h3>' in client.get(f"/p/{draft.slug}/documents/{document_id}").get_data(as_text=True)
+
+
+def test_a_refused_file_stores_nothing(draft, login):
+    client = login(draft.app, draft.people.initiator)
+    response = _upload(client, draft.slug, b"# Nur ein Titel\n")
+    assert response.status_code == 400
+    assert "The file has a title but no text" in response.get_data(as_text=True)
+    with draft.app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Document.id))) == 1
+
+
+def test_code_and_typed_stand_in_characters_come_out_as_written(capp):
+    from core.sanitize import plain_text
+
+    doc = _parse(capp, "# T\n\n## K\n\nIm Code `<a href=\"x\">&amp;</a>` steht HTML.\n\n    <b>\n\nPrivat: \ue000\ue001\ue004 & < > \"\n")
+    code, block, private = doc.chapters[0].paragraphs
+    assert code == "<p>Im Code <code>&lt;a href=&quot;x&quot;&gt;&amp;amp;&lt;/a&gt;</code> steht HTML.</p>"
+    assert block == "<pre><code>&lt;b&gt;\n</code></pre>"
+    assert plain_text(private) == 'Privat: \ue000\ue001\ue004 & < > "'
+
+
+#: Files that took from seconds to hours (quadratic clean-up). Each must be imported or refused within
+#: TIME_LIMIT seconds, in a process of its own so that a regression fails instead of hanging the suite.
+TIME_LIMIT = 10
+_H = b"# T\n\n## C\n\n"
+_MB = importer.MAX_BYTES - 100
+ADVERSARIAL = {
+    "1 MB of tabs": (b"\t" * _MB, "The file is empty."),
+    "1 MB of tabs, then a letter": (_H + b"\t" * _MB + b"a", "Line 5: this paragraph has 4,"),
+    "lines of 1,000 tabs, then a letter": (_H + (b"\t" * 1_000 + b"a\n") * (_MB // 1_002), "Line 5: this paragraph"),
+    "200 KB of <": (_H + b"<" * 200_000, "Line 5: this paragraph has 200,000 characters"),
+    "200 KB of < in lines": (_H + (b"<" * 99 + b"\n") * 2_000, "The file has 198,003 markup characters"),
+    "as much < as the limits let through": (_H + (b"<" * 9_990 + b"\n\n") * 5, "imported 1 chapter, 5 paragraphs"),
+    "as much & as the limits let through": (_H + (b"&" * 9_990 + b"\n\n") * 5, "imported 1 chapter, 5 paragraphs"),
+    "1 MB of spaces, then a letter": (_H + b" " * _MB + b"a", "Line 5: this paragraph has 1,"),
+    "1 MB of spaces, then a letter, per line": (_H + (b" " * 1_000 + b"a\n") * (_MB // 1_002), "Line 5: this paragraph"),
+    "1 MB of >": (_H + b">" * _MB + b" a", "Line 5: this paragraph has 1,"),
+    "> nested deeper on each line": (_H + b"".join(b">" * i + b" a\n" for i in range(1_400)), "markup characters"),
+    "10 levels of > in each of 1,200 paragraphs": (_H + (b">" * 10 + b" a\n\n") * 1_200,
+                                                   "imported 1 chapter, 1,200 paragraphs"),
+    "20 levels of > in each of 2,400 paragraphs": (_H + (b">" * 20 + b" a\n\n") * 2_400,
+                                                   "The file has 48,002 paragraphs, list items"),
+    "100,000 bullets": (_H + b"- a\n" * 100_000, "The file has 100,005 lines"),
+    "7,000 bullets": (_H + b"- a\n" * 7_000, "Line 5: this paragraph has 27,999 characters"),
+    "lists and paragraphs": (_H + b"- a\n- b\n\nc\n\n" * 2_400, "imported 1 chapter, 4,800 paragraphs"),
+    "lists nested ever deeper": (_H + b"".join(b"  " * i + b"- a\n" for i in range(1_000)), "Line 5: this paragraph"),
+    "10,000 paragraphs": (_H + b"a\n\n" * 9_990, "imported 1 chapter, 9,990 paragraphs"),
+    "6,000 chapters": (b"# T\n" + b"## a\n\nb\n" * 6_000, "imported 6,000 chapters, 6,000 paragraphs"),
+    "8,000 chapters": (b"# T\n" + b"## a\nb\n" * 8_000, "The file has 16,001 paragraphs, list items"),
+    "1 MB of prose": (_H + ("Die Stadt legt bis 2030 einen Wärmeplan vor. " * 11 + "\n\n").encode() * 2_000,
+                      "imported 1 chapter, 2,000 paragraphs"),
+}
+_RUN = """
+import sys
+from flask import Flask
+from flask_babel import Babel, format_decimal, ngettext
+from plugins.commenting.importer import MarkdownImportError, parse
+app = Flask(__name__)
+Babel(app)
+with app.test_request_context():
+    try:
+        document = parse(open(sys.argv[1], "rb").read())
+    except MarkdownImportError as error:
+        print(error)
+    else:
+        chapters, paragraphs = len(document.chapters), document.paragraph_count
+        print("imported", format_decimal(chapters), ngettext("chapter", "chapters", chapters) + ",",
+              format_decimal(paragraphs), ngettext("paragraph", "paragraphs", paragraphs))
+"""
+
+
+@pytest.mark.parametrize("name", list(ADVERSARIAL))
+def test_hostile_files_are_imported_or_refused_quickly(name, tmp_path):
+    data, expected = ADVERSARIAL[name]
+    path = tmp_path / "file.md"
+    path.write_bytes(data)
+    try:
+        result = subprocess.run([sys.executable, "-c", _RUN, str(path)], cwd=Path(__file__).parents[2],
+                                capture_output=True, text=True, timeout=TIME_LIMIT)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"importing “{name}” took more than {TIME_LIMIT} s")
+    assert result.returncode == 0, result.stderr
+    assert expected in result.stdout
 
 
 def test_utf16_with_bom_is_accepted(capp):
