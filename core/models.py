@@ -100,15 +100,6 @@ class Project(db.Model):
         """A project is its own project, so ``can(user, action, project)`` works."""
         return self
 
-    def state(self, at: datetime) -> PhaseState:
-        """Active while any phase is; upcoming before the first; ended after the last."""
-        states = {p.state(at) for p in self.phases}
-        if PhaseState.ACTIVE in states:
-            return PhaseState.ACTIVE
-        if PhaseState.UPCOMING in states or not states:
-            return PhaseState.UPCOMING
-        return PhaseState.ENDED
-
     def __repr__(self) -> str:
         return f"<Project {self.slug}>"
 

@@ -7,7 +7,7 @@ collects them once per app into a :class:`Registry` (``app.extensions
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable
 
 
 @dataclass(frozen=True)
@@ -192,5 +192,3 @@ class Registry:
             actions |= kind.features
         return frozenset(actions)
 
-    def kinds_with(self, action: str) -> Iterator[PhaseKind]:
-        return (k for k in self.phase_kinds.values() if action in k.features)

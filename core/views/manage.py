@@ -4,14 +4,13 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from wtforms import Form
 
 from .. import exports
 from ..extensions import db
 from ..forms import ConfirmForm, MemberForm, PhaseForm, ProjectForm, setting_field
 from ..models import Phase, Project, ProjectRole
 from ..sanitize import clean_html
-from ..services import DomainError, add_phase, find_user, grant_role
+from ..services import add_phase, find_user, grant_role
 from ..toolkit import abort, get_or_404, load_project, require
 
 bp = Blueprint("manage", __name__, url_prefix="/p/<slug>/manage")

@@ -28,7 +28,7 @@ def visible_projects():
 
 
 def project_state(project: Project, at) -> PhaseState:
-    """Like ``Project.state`` but only counting phases of enabled kinds."""
+    """Active while any phase of an enabled kind is; upcoming before the first; ended after the last."""
     states = {p.state(at) for p in known_phases(project)}
     if PhaseState.ACTIVE in states:
         return PhaseState.ACTIVE
