@@ -77,6 +77,8 @@ class PluginNames:
             "name", "kind", "package", "distribution", "title", "kind_label", "item", "items", "model", "table",
             "action",
         )}
+        option = f" --phase-kind {self.kind}" if self.kind != self.name else ""
+        values["command"] = f"mitsprache plugin new {self.name}{option}"
         values["kind_label_entry"] = (
             "" if self.kind_label == self.title
             else f'# The phase kind, as initiators pick it on the phase form.\nmsgid "{self.kind_label}"\nmsgstr ""\n\n'

@@ -4,6 +4,7 @@ The package (docs/example-plugin, the finished tutorial plugin) is really built
 and installed with pip, into a temporary folder put on ``sys.path``, so the test
 exercises the same discovery path as ``pip install mitsprache-wishes``.
 """
+import os
 import shutil
 import subprocess
 import sys
@@ -63,3 +64,14 @@ def test_enabled_plugin_works_end_to_end(installed_wishes, make_app, users, logi
         from mitsprache_wishes.models import Wish
 
         assert db.session.scalars(db.select(Wish.text)).all() == ["Ein Trinkbrunnen am Markt"]
+
+
+def test_the_example_plugins_own_tests_pass_against_the_installed_package(installed_wishes, tmp_path):
+    """Its tests/ (the tutorial's) use only core.testing's fixtures; run them as its author would."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MITSPRACHE_") or k == "MITSPRACHE_TEST_DATABASE_URL"}
+    env.update(PYTHONPATH=str(installed_wishes), PYTHONDONTWRITEBYTECODE="1")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(PACKAGE / "tests")],
+        cwd=tmp_path, env=env, capture_output=True, text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
