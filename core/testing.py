@@ -4,7 +4,9 @@
 ``pytest11``), so a plugin's own test suite, in its own repository, gets the
 fixtures the core's tests use, with no checkout of Mitsprache::
 
-    # tests/test_townhall.py of a plugin package
+    # tests/test_townhall.py of a plugin package (``mitsprache plugin new townhall --phase-kind questions``)
+    from datetime import timedelta
+
     from core.testing import T0
 
     def test_a_question_can_be_asked(make_app, users, login, project_with_phase):
