@@ -6,6 +6,7 @@ and databases side by side.
 """
 from __future__ import annotations
 
+import importlib.util
 import logging
 import os
 from dataclasses import dataclass, field, replace
@@ -32,7 +33,7 @@ from .security import configure as configure_security
 
 CORE_DIR = Path(__file__).parent
 PROJECT_ROOT = CORE_DIR.parent
-THEMES_DIR = PROJECT_ROOT / "themes"
+THEMES_DIR = Path(importlib.util.find_spec("themes").origin).parent  # shipped as a package (themes/__init__.py)
 LANGUAGES = ("de", "en")
 
 log = logging.getLogger(__name__)

@@ -2,8 +2,8 @@
 
 The main test does what a plugin author does, with the real command, pip and
 pytest: write ``townhall`` with a ``questions`` phase, build a wheel, install
-it into a fresh virtualenv whose only Mitsprache is the installed one, and run
-the package's tests there from its own folder, outside this checkout.
+it and a wheel of Mitsprache itself into a fresh virtualenv, and run the
+package's tests there from its own folder: no file of this checkout is used.
 """
 from __future__ import annotations
 
@@ -72,12 +72,18 @@ def test_new_plugin_builds_a_wheel_that_installs_and_passes_its_own_tests(tmp_pa
     entry_points = zipfile.ZipFile(wheel).read("mitsprache_townhall-0.1.0.dist-info/entry_points.txt").decode()
     assert "[mitsprache]\ntownhall = mitsprache_townhall" in entry_points
 
+    # Mitsprache itself as a real wheel too (its dependencies come from this environment).
+    run(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "--no-index",
+        "-w", tmp_path / "core-dist", CHECKOUT, cwd=tmp_path, env=env)
+    (core_wheel,) = (tmp_path / "core-dist").glob("mitsprache-*.whl")
     python = fresh_venv(tmp_path / "venv")
-    run(sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--no-deps", "--no-index", wheel,
-        cwd=tmp_path, env=env)
-    where = json.loads(run(python, "-c", "import json, sys, core, mitsprache_townhall; "
-                           "print(json.dumps([sys.path, mitsprache_townhall.__file__]))", cwd=package, env=env))
+    run(sys.executable, "-m", "pip", "--python", python, "install", "--quiet", "--no-deps", "--no-index",
+        core_wheel, wheel, cwd=tmp_path, env=env)
+    where = json.loads(run(python, "-c", "import json, sys, core, themes, mitsprache_townhall; print(json.dumps("
+                           "[sys.path, mitsprache_townhall.__file__, core.__file__, themes.__file__]))",
+                           cwd=package, env=env))
     assert where[1].startswith(str(tmp_path / "venv"))  # the wheel, not the sources in src/
+    assert where[2].startswith(str(tmp_path / "venv")) and where[3].startswith(str(tmp_path / "venv"))
     installed = Path(sysconfig.get_paths()["purelib"]).resolve()
     for entry in where[0]:
         path = (package / entry).resolve()  # "" and relative entries are relative to the working directory
