@@ -1,14 +1,17 @@
 """Builds one plugin manager per app from the deployment's list of enabled plugins.
 
-Discovery order (later sources cannot shadow earlier names):
+Discovery: every plugin, built-in or third-party, is an entry point in the
+``mitsprache`` group, so the built-in ones take the same road as any other
+and the core never imports them by name::
 
-1. built-in plugins: the packages under ``plugins/`` (``plugins.comments`` …);
-2. installed packages that declare an entry point in the ``mitsprache`` group::
+    [project.entry-points.mitsprache]      # Mitsprache's own pyproject.toml
+    comments = "plugins.comments"
+    [project.entry-points.mitsprache]      # a third-party package's
+    hello = "mitsprache_hello"
 
-       [project.entry-points.mitsprache]
-       hello = "mitsprache_hello"
-
-3. plugin objects passed to ``create_app(extra_plugins=[...])`` (tests, embedding).
+Those of the ``mitsprache`` distribution itself are listed as "built-in"; a
+third-party entry point cannot shadow a built-in name. Plugin objects passed to
+``create_app(extra_plugins=[...])`` (tests, embedding) come last.
 
 Installing a plugin does not enable it: only names listed in the config's
 ``plugins`` are loaded and registered. A plugin module may declare
@@ -19,7 +22,6 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-import pkgutil
 from dataclasses import dataclass
 from importlib.metadata import entry_points
 from pathlib import Path
@@ -55,21 +57,23 @@ class AvailablePlugin:
 
 def available_plugins(extra: list[Any] | None = None) -> dict[str, AvailablePlugin]:
     """Every plugin that is installed, enabled or not, by name."""
-    import plugins as builtin_package
-
     found: dict[str, AvailablePlugin] = {}
-    for info in pkgutil.iter_modules(builtin_package.__path__):
-        if info.ispkg:
-            found[info.name] = AvailablePlugin(info.name, "built-in", f"plugins.{info.name}")
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        dist = ep.dist.name if ep.dist else "?"
-        found.setdefault(ep.name, AvailablePlugin(ep.name, f"entry point ({dist})", ep))
+    points = sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: not _is_builtin(ep))
+    for ep in points:
+        if _is_builtin(ep):
+            found.setdefault(ep.name, AvailablePlugin(ep.name, "built-in", ep.value))
+        else:
+            found.setdefault(ep.name, AvailablePlugin(ep.name, f"entry point ({ep.dist.name if ep.dist else '?'})", ep))
     for obj in extra or []:
         name = getattr(obj, "PLUGIN_NAME", None) or getattr(obj, "__name__", None)
         if not name:
             raise PluginConfigError(f"extra plugin {obj!r} needs a PLUGIN_NAME")
         found[name.rsplit(".", 1)[-1]] = AvailablePlugin(name.rsplit(".", 1)[-1], "extra", obj)
     return found
+
+
+def _is_builtin(ep) -> bool:
+    return bool(ep.dist) and ep.dist.name.lower() == "mitsprache"
 
 
 def build_plugin_manager(enabled: list[str], extra: list[Any] | None = None) -> pluggy.PluginManager:
