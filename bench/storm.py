@@ -90,7 +90,8 @@ Parks bleiben nachts offen.
 
 def text_for(client: int, n: int) -> str:
     """A post nobody else sends, with everything a sanitizer could mangle."""
-    return (f"Sturm {client:02d}-{n:02d}: Bänke & Bäume <b>fett</b> \"zitiert\" 'einfach' <script>alert({client})</script> "
+    return (f"Sturm {client:02d}-{n:02d}: Bänke & Bäume <b>fett</b> \"zitiert\" 'einfach' "
+            f"<script>alert({client})</script> "
             f"https://example.org/sturm/{client}/{n}?a=1&b=2 Grüße ✓ 🌍\n\n"
             f"Zweiter Absatz {client}-{n} <head><body>x</body> www.example.org/{client}-{n} 1 < 2 > 0")
 
@@ -164,7 +165,8 @@ def deploy(instance: Path, port: int, database: str | None, clients: int) -> tup
     start = datetime.now(UTC) - timedelta(days=1)
     mitsprache(env, "project", "create", SLUG, "--title", "Sturmprobe")
     mitsprache(env, "phase", "add", SLUG, "--kind", "commenting", "--title", "Kommentierung",
-               "--start", start.isoformat(timespec="minutes"), "--end", (start + timedelta(days=7)).isoformat(timespec="minutes"))
+               "--start", start.isoformat(timespec="minutes"),
+               "--end", (start + timedelta(days=7)).isoformat(timespec="minutes"))
     draft = instance / "entwurf.md"
     draft.write_text(DRAFT, encoding="utf-8")
     mitsprache(env, "commenting", "import", SLUG, str(draft))
@@ -284,7 +286,8 @@ class Client:
         """Log in through the form; returns the CSRF token of ``page`` for the posts."""
         _status, _location, html = self.request("GET", "/login")
         token = next(g for g in CSRF_RE.search(html).groups() if g)
-        status, _location, _html = self.request("POST", "/login", {"csrf_token": token, "email": email, "password": PASSWORD})
+        form = {"csrf_token": token, "email": email, "password": PASSWORD}
+        status, _location, _html = self.request("POST", "/login", form)
         if status not in (302, 303):
             raise SystemExit(f"login failed for {email}: HTTP {status}")
         _status, _location, html = self.request("GET", page)
@@ -394,7 +397,8 @@ def check(instance: Path, result: Storm, users: dict[int, int]) -> dict[str, int
 
         with app.app_context():
             rows = db.session.execute(db.select(
-                Comment.id, Comment.submit_token, Comment.author_id, Comment.parent_id, Comment.text, Comment.html)).all()
+                Comment.id, Comment.submit_token, Comment.author_id, Comment.parent_id, Comment.text, Comment.html,
+            )).all()
     corrupted, stored_ids, per_post = [], {}, Counter()
     for row in rows:
         # Found by its one-time token, or else (a token lost on the way) by its author and text.
@@ -411,7 +415,8 @@ def check(instance: Path, result: Storm, users: dict[int, int]) -> dict[str, int
             ("html", row.html == expected_html[post.token]),
         ) if not ok]
         if wrong:
-            corrupted.append(f"comment {row.id} of {post.client:02d}-{post.n:02d}: wrong {', '.join(wrong)}: {row.html[:100]!r}")
+            corrupted.append(f"comment {row.id} of {post.client:02d}-{post.n:02d}: wrong {', '.join(wrong)}: "
+                             f"{row.html[:100]!r}")
     accepted = [p for p in result.posts if 200 <= p.status < 400]
     figures = {
         "posts sent": len(result.posts),

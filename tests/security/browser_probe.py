@@ -125,7 +125,8 @@ class Viewer:
 
     def __init__(self, probe: Probe, name: str):
         self.probe, self.name = probe, name
-        self.context = probe.browser.new_context(bypass_csp=True, locale="en-GB", viewport={"width": 1200, "height": 900})
+        self.context = probe.browser.new_context(
+            bypass_csp=True, locale="en-GB", viewport={"width": 1200, "height": 900})
         self.context.set_default_timeout(15_000)
         self.pages = [self._new_page()]
 
@@ -167,7 +168,8 @@ class Viewer:
             for (_page, path), wait in zip(batch, waits):
                 response = wait.value
                 if response is None or response.status >= 400:
-                    self.probe.hits.append(Hit(self.name, path, f"HTTP {response.status if response else '?'}: page missing"))
+                    status = response.status if response else "?"
+                    self.probe.hits.append(Hit(self.name, path, f"HTTP {status}: page missing"))
             batch[0][0].wait_for_timeout(SETTLE_MS)
             for page, _path in batch:
                 self.inspect(page, settle=False)

@@ -2,12 +2,19 @@
 
 :func:`build` posts every payload of :mod:`tests.security.xss_payloads` into
 every stored user text field of the core and the built-in plugins, through the
-same routes and forms a browser uses (validation, sanitizer, Markdown and all),
-one record per payload wherever a page lists many records (comments, ideas,
-phases, chapters, paragraphs, questions, options, categories, projects on the
-home page). It returns a :class:`Plan`: which pages each kind of visitor
-opens, which forms echo a payload back, and which markers went into which
-field, so the test can check that every field's text was on the pages it looked at.
+same routes and forms a browser uses (validation, sanitizer, Markdown and all).
+It returns a :class:`Plan`: which pages each kind of visitor opens, which forms
+echo a payload back, and which markers went into which field, so the test can
+check that every field's text was on the pages it looked at.
+
+One record per payload where text becomes HTML through the sanitizer's
+allow-list (project and phase descriptions) or Markdown (paragraphs), since
+one payload could change how the next one is parsed; and where the record is
+the point (comments and replies, each by a person with a payload name;
+categories). Everywhere else the text is escaped before any HTML is made (titles,
+reasons, remarks, plain-text descriptions), so many payloads share one record
+(:meth:`Plan.packed`) and one page, and the :data:`BREAKOUTS` get records of
+their own, opened on their detail pages and in their edit forms.
 
 Structure that holds no payload (projects, phases, documents to comment on) is
 made with the services, as the demo does.
@@ -191,7 +198,8 @@ class Builder:
     def renamed_people(self) -> list[int]:
         """One account per payload, its display name changed on the account page."""
         with self.app.app_context():
-            users = [create_user(f"renamed{i}@example.org", PAYLOAD_PASSWORD, f"Person {i}") for i in range(len(PAYLOADS))]
+            users = [create_user(f"renamed{i}@example.org", PAYLOAD_PASSWORD, f"Person {i}")
+                     for i in range(len(PAYLOADS))]
             db.session.commit()
             ids = [u.id for u in users]
         for i, (user_id, template) in enumerate(zip(ids, PAYLOADS)):
@@ -206,7 +214,7 @@ class Builder:
     # -- projects and phases ---------------------------------------------------
 
     def projects(self) -> None:
-        """One project per payload (title, and a description in HTML); polls with many payloads in title and introduction."""
+        """One project per payload (title, description in HTML); polls with many payloads in title and introduction."""
         from core.models import Project
 
         visits = self.plan.visits
@@ -255,24 +263,25 @@ class Builder:
             with self.app.app_context():
                 ids.append(db.session.scalar(db.select(db.func.max(Phase.id))))
         self.plan.visits["anonymous"] += [f"/p/{slug}"]
-        self.plan.visits["initiator"] += [f"/p/{slug}/manage"] + [f"/p/{slug}/manage/phases/{ids[i]}" for i in BREAKOUT_INDEXES]
+        self.plan.visits["initiator"] += [f"/p/{slug}/manage"] + [
+            f"/p/{slug}/manage/phases/{ids[i]}" for i in BREAKOUT_INDEXES]
 
     # -- comments --------------------------------------------------------------
 
-    def _thread_pages(self, paragraph_id: int, viewers=("anonymous",)) -> None:
-        pages = -(-len(PAYLOADS) // 20)  # comments.thread.PER_PAGE
+    def _thread_pages(self, paragraph_id: int, count: int, viewers=("anonymous",)) -> None:
+        pages = -(-count // 20)  # comments.thread.PER_PAGE
         for viewer in viewers:
             self.plan.visits[viewer] += [f"/comments/paragraph/{paragraph_id}?page={n}" for n in range(1, pages + 1)]
 
     def comments(self, authors: list[int]) -> None:
-        """A comment per payload, each by a person with a payload display name; each reported with a payload."""
+        """A comment per payload, each by a person with a payload display name; reports with payloads."""
         chapter, paragraph = self.draft("xss-c-text")
         ids = [self.comment(author, paragraph, self.plan.plant("comments.CommentForm.text", template))
                for author, template in zip(authors, PAYLOADS)]
-        for comment_id, template in zip(ids, PAYLOADS):
-            _posted(self.client("ben").post(f"/comments/c/{comment_id}/report", data={
-                "reason": "other", "text": self.plan.plant("comments.ReportForm.text", template)}), "report")
-        self._thread_pages(paragraph)
+        for comment_id, text in zip(ids, self.plan.packed("comments.ReportForm.text", 1000, " ")):
+            _posted(self.client("ben").post(f"/comments/c/{comment_id}/report", data={"reason": "other", "text": text}),
+                    "report")
+        self._thread_pages(paragraph, len(ids))
         self.plan.discussions.append(("anonymous", chapter, paragraph))
         self.plan.visits["moderator"].append("/p/xss-c-text/comments/moderation")
         self.plan.visits["anna"] += [f"/comments/c/{ids[i]}/reply" for i in BREAKOUT_INDEXES[:3]]
@@ -294,31 +303,34 @@ class Builder:
             self.comment(author, paragraph, self.plan.plant("comments.CommentForm.text", template), parent_id=root)
         for viewer in ("anonymous", "moderator"):
             self.plan.visits[viewer] += [f"/comments/c/{root}", f"/comments/paragraph/{paragraph}"]
+        self.plan.visits["anna"].append(f"/comments/c/{root}/reply")  # the reply form quotes the comment
         self.plan.discussions.append(("anonymous", chapter, paragraph))
         self.plan.visits["moderator"].append("/p/xss-c-reply/comments/moderation")
 
     def edits_and_remarks(self) -> None:
-        """Comments edited into a payload, each with a payload moderator remark."""
+        """Comments edited into payloads, with payloads in moderator remarks (both plain text, escaped first)."""
         chapter, paragraph = self.draft("xss-c-edit")
-        ids = self.neutral_comments(paragraph, len(PAYLOADS))
-        for comment_id, template in zip(ids, PAYLOADS):
-            _posted(self.client("anna").post(f"/comments/c/{comment_id}/edit", data={
-                "text": self.plan.plant("comments.EditForm.text", template)}), "edit")
-            _posted(self.client("moderator").post(f"/comments/c/{comment_id}/remark", data={
-                "remark": self.plan.plant("comments.RemarkForm.remark", template)}), "remark")
-        self._thread_pages(paragraph)
+        edits = self.plan.packed("comments.EditForm.text", 4000)
+        remarks = self.plan.packed("comments.RemarkForm.remark", 2000)
+        ids = self.neutral_comments(paragraph, max(len(edits), len(remarks)))
+        for comment_id, text in zip(ids, edits):
+            _posted(self.client("anna").post(f"/comments/c/{comment_id}/edit", data={"text": text}), "edit")
+        for comment_id, remark in zip(ids, remarks):
+            _posted(self.client("moderator").post(f"/comments/c/{comment_id}/remark", data={"remark": remark}),
+                    "remark")
+        self._thread_pages(paragraph, len(ids))
         self.plan.discussions.append(("moderator", chapter, paragraph))
-        self.plan.visits["anna"] += [f"/comments/c/{ids[i]}/edit" for i in BREAKOUT_INDEXES]
-        self.plan.visits["moderator"] += [f"/comments/c/{ids[i]}/moderate" for i in BREAKOUT_INDEXES]
+        self.plan.visits["anna"] += [f"/comments/c/{i}/edit" for i in ids[:len(edits)]]
+        self.plan.visits["moderator"] += [f"/comments/c/{i}/moderate" for i in ids[:len(remarks)]]
         self.plan.visits["moderator"].append("/p/xss-c-edit/comments/moderation")
 
     def hidden(self) -> None:
-        """Comments hidden one by one and in bulk, each with a payload reason."""
+        """Comments hidden one by one and in bulk, with payloads in the reasons (printed as text)."""
         for slug, key in (("xss-c-hide", "comments.HideForm.reason"), ("xss-c-bulk", "comments.BulkForm.reason")):
             chapter, paragraph = self.draft(slug)
-            ids = self.neutral_comments(paragraph, len(PAYLOADS))
-            for comment_id, template in zip(ids, PAYLOADS):
-                reason = self.plan.plant(key, template)
+            reasons = self.plan.packed(key, 300, " ")
+            ids = self.neutral_comments(paragraph, len(reasons))
+            for comment_id, reason in zip(ids, reasons):
                 if key.startswith("comments.HideForm"):
                     response = self.client("moderator").post(f"/comments/c/{comment_id}/hide", data={"reason": reason})
                 else:
@@ -326,7 +338,7 @@ class Builder:
                         "action": "hide", "reason": reason, "ids": str(comment_id)})
                 _posted(response, key)
             # Moderators still see a hidden comment, with the reason; everybody else sees the reason.
-            self._thread_pages(paragraph, ("anonymous", "moderator"))
+            self._thread_pages(paragraph, len(ids), ("anonymous", "moderator"))
             self.plan.discussions.append(("anonymous", chapter, paragraph))
             self.plan.visits["moderator"].append(f"/p/{slug}/comments/moderation")
 
@@ -345,30 +357,34 @@ class Builder:
             with self.app.app_context():
                 return db.session.scalar(db.select(db.func.max(model.id)))
 
+        # Titles are printed as text: the list shows them all; the breakout titles are opened on their own.
+        titles = self.plan.packed("commenting.DocumentForm.title", 200, " ")
         documents = []
-        for template in PAYLOADS:
-            _posted(initiator.post(f"/p/{slug}/documents/new", data={
-                "title": self.plan.plant("commenting.DocumentForm.title", template), "preamble": ""}), "document")
+        for title in titles + self.plan.packed("commenting.DocumentForm.title", 200, " ", BREAKOUTS):
+            _posted(initiator.post(f"/p/{slug}/documents/new", data={"title": title, "preamble": ""}), "document")
             documents.append(newest(Document))
-        introductions = []
         for preamble in self.plan.packed("commenting.DocumentForm.preamble", 20000):
             _posted(initiator.post(f"/p/{slug}/documents/new", data={"title": "Einleitung", "preamble": preamble}),
                     "document")
-            introductions.append(newest(Document))
-        shown = [documents[i] for i in BREAKOUT_INDEXES] + introductions
+            documents.append(newest(Document))
+        shown = documents[len(titles):]
         visits["anonymous"] += [f"/p/{slug}/documents"] + [f"/p/{slug}/documents/{d}" for d in shown]
         visits["initiator"] += [f"/p/{slug}/documents/{d}/edit" for d in shown]
 
         _posted(initiator.post(f"/p/{slug}/documents/new", data={"title": "Kapitel", "preamble": ""}), "document")
         holder = newest(Document)
         chapters = []
-        for template in PAYLOADS:
-            _posted(initiator.post(f"/p/{slug}/documents/{holder}/chapters/new", data={
-                "title": self.plan.plant("commenting.ChapterForm.title", template),
-                "part": self.plan.plant("commenting.ChapterForm.part", template)}), "chapter")
+        titles = self.plan.packed("commenting.ChapterForm.title", 200, " ")
+        parts = self.plan.packed("commenting.ChapterForm.part", 200, " ")
+        breakouts = zip(self.plan.packed("commenting.ChapterForm.title", 200, " ", BREAKOUTS),
+                        self.plan.packed("commenting.ChapterForm.part", 200, " ", BREAKOUTS))
+        assert len(titles) == len(parts)  # the same payloads, markers of the same width
+        for title, part in [*zip(titles, parts), *breakouts]:
+            _posted(initiator.post(f"/p/{slug}/documents/{holder}/chapters/new", data={"title": title, "part": part}),
+                    "chapter")
             chapters.append(newest(Chapter))
         visits["anonymous"] += [f"/p/{slug}/documents/{holder}", f"/p/{slug}/documents/chapter/{chapters[0]}"]
-        visits["initiator"] += [f"/p/{slug}/documents/chapter/{chapters[i]}/edit" for i in BREAKOUT_INDEXES]
+        visits["initiator"] += [f"/p/{slug}/documents/chapter/{c}/edit" for c in chapters[len(titles):]]
 
         paragraphs = []
         for template in PAYLOADS:
@@ -424,12 +440,18 @@ class Builder:
             with self.app.app_context():
                 return db.session.scalar(db.select(db.func.max(Idea.id)))
 
-        ideas = [idea(self.plan.plant("ideas.IdeaForm.title", t), self.plan.plant("ideas.IdeaForm.description", t),
-                      self.plan.plant("ideas.IdeaForm.location", t), category)
-                 for t, category in zip(PAYLOADS, categories)]
-        # The list shows a plain-text excerpt of each description; the idea page all of it, as HTML.
-        described = [idea("Beschreibung", text, "", categories[0])
-                     for text in self.plan.packed("ideas.IdeaForm.description", 5000)]
+        # Title and place are printed as text: the list shows them all, the breakout ones are opened on
+        # their own. The list shows a plain-text excerpt of a description, the idea page all of it as HTML.
+        titles = self.plan.packed("ideas.IdeaForm.title", 160, " ")
+        places = self.plan.packed("ideas.IdeaForm.location", 160, " ")  # as the titles
+        assert len(titles) == len(places)
+        for n, (title, place) in enumerate(zip(titles, places)):
+            idea(title, f"Beschreibung {n}", place, categories[n % len(categories)])
+        shown = [idea(title, "Beschreibung", place, categories[0]) for title, place in zip(
+            self.plan.packed("ideas.IdeaForm.title", 160, " ", BREAKOUTS),
+            self.plan.packed("ideas.IdeaForm.location", 160, " ", BREAKOUTS))]
+        shown += [idea("Beschreibung", text, "", categories[0])
+                  for text in self.plan.packed("ideas.IdeaForm.description", 5000)]
         for reason in self.plan.packed("ideas.HideForm.reason", 500, " "):
             hidden = idea("Versteckte Idee", "Wird verborgen.", "", categories[0])
             _posted(self.client("moderator").post(f"/p/{slug}/ideas/{hidden}/hide", data={"reason": reason}),
@@ -437,7 +459,6 @@ class Builder:
         with self.app.app_context():
             total = db.session.scalar(db.select(db.func.count(Idea.id)).where(Idea.project_id == project_id))
         listing = [f"/p/{slug}/ideas?page={n}" for n in range(1, -(-total // PER_PAGE) + 1)]
-        shown = [ideas[i] for i in BREAKOUT_INDEXES] + described
         self.plan.visits["anonymous"] += listing + [f"/p/{slug}/ideas/{i}" for i in shown]
         self.plan.visits["anna"] += [f"/p/{slug}/ideas/new"] + [f"/p/{slug}/ideas/{i}/edit" for i in shown]
         self.plan.visits["initiator"].append(f"/p/{slug}/ideas/categories")
@@ -454,11 +475,12 @@ class Builder:
         self.project(slug, "poll")
         _posted(initiator.post(f"/p/{slug}/poll/manage", data={"title": "Umfrage", "intro": ""}), "poll")
         questions = []
-        for template in PAYLOADS:
+        texts = self.plan.packed("voting.QuestionForm.text", 500, " ")
+        hints = self.plan.packed("voting.QuestionForm.help", 500, " ")
+        assert len(texts) == len(hints)
+        for text, hint in zip(texts, hints):
             _posted(initiator.post(f"/p/{slug}/poll/questions/new", data={
-                "text": self.plan.plant("voting.QuestionForm.text", template),
-                "help": self.plan.plant("voting.QuestionForm.help", template),
-                "kind": Question.TEXT, "max_length": "2000", "options": ""}), "question")
+                "text": text, "help": hint, "kind": Question.TEXT, "max_length": "2000", "options": ""}), "question")
             with self.app.app_context():
                 questions.append(db.session.scalar(db.select(db.func.max(Question.id))))
         for start in range(0, len(PAYLOADS), 23):  # at most 30 options per question
@@ -468,7 +490,7 @@ class Builder:
         self.plan.visits["anonymous"] += [f"/p/{slug}", f"/p/{slug}/poll"]
         self.plan.visits["anna"].append(f"/p/{slug}/poll")  # the form, with each question's hint
         self.plan.visits["initiator"] += [f"/p/{slug}/poll/manage"] + [
-            f"/p/{slug}/poll/questions/{questions[i]}" for i in BREAKOUT_INDEXES]
+            f"/p/{slug}/poll/questions/{q}" for q in questions]
 
         # A second poll that Anna answers with a payload per question; its results list the texts.
         slug = "xss-poll-answers"
@@ -503,7 +525,8 @@ class Builder:
                 ("moderator", "comments.HideForm.next", f"{comment}/moderate", f"{comment}/hide", {"reason": ""}),
                 ("moderator", "comments.RemarkForm.next", f"{comment}/moderate", f"{comment}/remark",
                  {"remark": "x" * 2001}),
-                ("anonymous", "core.LoginForm.next", "/login", "/login", {"email": "x@example.org", "password": "wrong"}),
+                ("anonymous", "core.LoginForm.next", "/login", "/login",
+                 {"email": "x@example.org", "password": "wrong"}),
                 ("anonymous", "core.LanguageForm.next", "/login", "/language", {"locale": "en"}),
             ):
                 plan.echoes.append((who, key, page, action, {**fields, "next": plan.plant(key, template)}))
