@@ -297,11 +297,11 @@ def _configure_templates(app: Flask, state: Mitsprache) -> None:
 
 
 def _register_core_views(app: Flask) -> None:
-    from .numbers import DatabaseIntConverter
+    from .numbers import IdConverter
     from .views import register_core_views
 
-    # Before any <int:…> route is added (rules bind their converter then): ids beyond 64 bits are 404s.
-    app.url_map.converters["int"] = DatabaseIntConverter
+    # Before any <int:…> route is added (rules bind their converter then): numbers no id can have are 404s.
+    app.url_map.converters["int"] = IdConverter
     register_core_views(app)
 
     @app.get("/theme/<path:filename>")
@@ -337,10 +337,12 @@ def _register_plugin_views(app: Flask, state: Mitsprache) -> None:
 
 
 def _register_request_hooks(app: Flask) -> None:
+    from .input_checks import refuse_nul_characters
     from .template_helpers import register_template_helpers
 
     register_template_helpers(app)
 
+    app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
 
     @app.teardown_request
