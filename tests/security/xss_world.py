@@ -262,7 +262,7 @@ class Builder:
             }), "phase")
             with self.app.app_context():
                 ids.append(db.session.scalar(db.select(db.func.max(Phase.id))))
-        self.plan.visits["anonymous"] += [f"/p/{slug}"]
+        self.plan.visits["anonymous"] += [f"/p/{slug}", f"/p/{slug}/poll"]  # the poll page names the phase
         self.plan.visits["initiator"] += [f"/p/{slug}/manage"] + [
             f"/p/{slug}/manage/phases/{ids[i]}" for i in BREAKOUT_INDEXES]
 
@@ -393,6 +393,7 @@ class Builder:
             paragraphs.append(newest(Paragraph))
         for viewer in ("anonymous", "initiator"):
             visits[viewer].append(f"/p/{slug}/documents/chapter/{chapters[0]}")
+        visits["initiator"].append(f"/p/{slug}/documents/overview")  # comment statistics per chapter
         visits["anonymous"] += [f"/p/{slug}/documents/paragraph/{paragraphs[i]}" for i in BREAKOUT_INDEXES]
         visits["initiator"] += [f"/p/{slug}/documents/paragraph/{paragraphs[i]}/{action}"
                                 for i in BREAKOUT_INDEXES for action in ("edit", "delete")]
@@ -456,6 +457,7 @@ class Builder:
             hidden = idea("Versteckte Idee", "Wird verborgen.", "", categories[0])
             _posted(self.client("moderator").post(f"/p/{slug}/ideas/{hidden}/hide", data={"reason": reason}),
                     "hide idea")
+            self.plan.visits["anonymous"].append(f"/p/{slug}/ideas/{hidden}")  # the reason instead of the idea
         with self.app.app_context():
             total = db.session.scalar(db.select(db.func.count(Idea.id)).where(Idea.project_id == project_id))
         listing = [f"/p/{slug}/ideas?page={n}" for n in range(1, -(-total // PER_PAGE) + 1)]
@@ -488,6 +490,7 @@ class Builder:
             _posted(initiator.post(f"/p/{slug}/poll/questions/new", data={
                 "text": f"Auswahl {start}", "help": "", "kind": Question.SINGLE, "options": options}), "options")
         self.plan.visits["anonymous"] += [f"/p/{slug}", f"/p/{slug}/poll"]
+        self.plan.visits["initiator"].append(f"/p/{slug}/poll/results")
         self.plan.visits["anna"].append(f"/p/{slug}/poll")  # the form, with each question's hint
         self.plan.visits["initiator"] += [f"/p/{slug}/poll/manage"] + [
             f"/p/{slug}/poll/questions/{q}" for q in questions]
