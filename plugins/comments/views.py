@@ -356,7 +356,7 @@ def edit(comment_id: int):
     if wants_fragment():
         return _fragment("comments/_edit.html", status, e=single_entry(comment), x=x, form=form)
     return render_template("comments/form_page.html", title=_("Edit your comment"), form_template="comments/_edit.html",
-                           t=x, x=x, form=form, e=single_entry(comment), standalone=True), status
+                           t=x, x=x, form=form, e=single_entry(comment)), status
 
 
 @bp.post("/c/<int:comment_id>/delete")

@@ -6,6 +6,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from core.extensions import db
+
 from tests.comments.conftest import seed
 
 pytestmark = pytest.mark.browser
@@ -161,3 +163,73 @@ def test_moderator_hides_a_reported_comment_and_adds_a_remark(world, live_server
     page.locator(f"#comment-{fine} .moderator-remark").wait_for()
     screenshot("thread")
     assert page.locator(".comments-status").inner_text() == "The moderator remark was saved."
+
+
+def _htmx_errors(page) -> list[str]:
+    """Collects what htmx reports when a swap goes nowhere (htmx:targetError, htmx:oobErrorNoTarget …)."""
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if "htmx:" in message.text else None)
+    return errors
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "de-DE"])
+def test_moderating_from_the_queue_page_with_javascript(world, live_server, browser, login, screenshot, locale):
+    """The queue's "Moderate" opens a page of its own; hiding and the remark work there, htmx loaded."""
+    rude = seed(world.app, world, world.people.anna, "Ihr seid alle ahnungslos!")
+    fine = seed(world.app, world, world.people.ben, "Gute Idee, aber teuer.")
+    login(world.app, world.people.ben).post(f"/comments/c/{rude}/report", data={"reason": "insult"})
+    base = live_server(world.app)
+    german = locale == "de-DE"
+    words = {"moderate": "Moderieren", "reason": "Grund für das Ausblenden", "hide": "Kommentar ausblenden",
+             "remark": "Anmerkung", "save": "Anmerkung speichern"} if german else {
+             "moderate": "Moderate", "reason": "Reason for hiding", "hide": "Hide comment",
+             "remark": "Remark", "save": "Save remark"}
+    context = browser.new_context(locale=locale, viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors = _htmx_errors(page)
+    try:
+        log_in(page, base, "moderator@example.org", "password-mod")
+        queue = f"{base}/p/{world.slug}/comments/moderation"
+        page.goto(queue)
+        assert page.evaluate("typeof htmx") == "object"
+        screenshot(f"queue-{locale}", page)
+        page.locator(f"#queue-{rude}").get_by_role("link", name=re.compile("^" + words["moderate"])).click()
+        page.get_by_label(words["reason"]).fill("Beleidigung")
+        screenshot(f"moderate-page-{locale}", page)
+        page.get_by_role("button", name=words["hide"]).click()
+        page.wait_for_url(re.compile(re.escape(queue) + r"(#.*)?$"))
+        assert page.locator(".flash-success").inner_text() == (
+            "Der Kommentar ist ausgeblendet." if german else "The comment is hidden.")
+        # The other comment gets a remark the same way.
+        page.locator("tr", has_text="Gute Idee, aber teuer.").first.get_by_role(
+            "link", name=re.compile("^" + words["moderate"])).click()
+        page.get_by_label(words["remark"], exact=True).fill("Die Kosten werden im Herbst geprüft.")
+        page.get_by_role("button", name=words["save"]).click()
+        page.wait_for_url(re.compile(re.escape(queue) + r"(#.*)?$"))
+        assert "Die Kosten werden im Herbst geprüft." in page.locator("main").inner_text()
+        screenshot(f"queue-after-{locale}", page)
+        assert errors == []
+    finally:
+        context.close()
+    with world.app.app_context():
+        from plugins.comments.models import Comment
+
+        assert db.session.get(Comment, rude).status == "hidden"
+        assert db.session.get(Comment, fine).moderator_remark == "Die Kosten werden im Herbst geprüft."
+
+
+def test_the_edit_page_saves_with_a_confirmation(world, live_server, page, screenshot):
+    """Opened on its own (a bookmark, the link without JavaScript), the edit page saves and says so."""
+    mine = seed(world.app, world, world.people.anna, "Erste Fassung")
+    base = live_server(world.app)
+    errors = _htmx_errors(page)
+    log_in(page, base, "anna@example.org", "password-anna")
+    page.goto(f"{base}/comments/c/{mine}/edit?next={world.page}")
+    page.get_by_label("Edit your comment").fill("Zweite Fassung")
+    page.get_by_role("button", name="Save changes").click()
+    page.wait_for_url(f"{base}{world.page}#comment-{mine}")
+    assert page.locator(".flash-success").inner_text() == "Your changes were saved."
+    assert "Zweite Fassung" in page.locator(f"#comment-{mine}").inner_text()
+    screenshot("saved")
+    assert errors == []

@@ -146,3 +146,41 @@ def test_bulk_hide_and_dismiss(world, login):
     # Ids of another project are not found.
     foreign = seed(world.app, world, world.people.anna, "Anderswo", target=world.ids.other_note)
     assert moderator.post(url, data={"ids": [foreign], "action": "hide", "reason": "x"}).status_code == 404
+
+
+def dangling_htmx_targets(html: str) -> list[str]:
+    """``hx-target="#x"`` values whose element is not on the page: htmx would do nothing there (targetError)."""
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    return [target for target in re.findall(r'hx-target="#([^"]+)"', html) if target not in ids]
+
+
+def test_form_pages_of_single_comments_post_plainly_and_return_with_a_message(world, login):
+    """The moderation queue links to "Moderate" on a page of its own; so do edit, reply and report links
+    without JavaScript. Their forms must work there too, with htmx loaded: no target outside the page."""
+    mine = seed(world.app, world, world.people.anna, "Mein Kommentar")
+    other = seed(world.app, world, world.people.ben, "Bens Kommentar")
+    queue = f"/p/{world.slug}/comments/moderation"
+    moderator = login(world.app, world.people.moderator)
+    anna = login(world.app, world.people.anna)
+    pages = [
+        (moderator, f"/comments/c/{other}/moderate?next={queue}"),
+        (anna, f"/comments/c/{mine}/edit?next={world.page}"),
+        (anna, f"/comments/c/{other}/reply?next={world.page}"),
+        (anna, f"/comments/c/{other}/report?next={world.page}"),
+    ]
+    for client, url in pages:
+        html = client.get(url).get_data(as_text=True)
+        assert "<form" in html and dangling_htmx_targets(html) == [], url
+
+    # Hiding and the remark from the queue's "Moderate" page return to the queue with their message.
+    response = moderator.post(f"/comments/c/{other}/hide", data={"reason": "Beleidigung", "next": queue})
+    assert response.status_code == 302 and response.headers["Location"].startswith(queue)
+    page = moderator.get(queue).get_data(as_text=True)
+    assert "The comment is hidden." in page and 'badge-hidden' in page
+    response = moderator.post(f"/comments/c/{other}/remark", data={"remark": "Bitte sachlich.", "next": queue})
+    assert response.status_code == 302 and "The moderator remark was saved." in moderator.get(queue).get_data(as_text=True)
+    # Saving on the edit page returns to the discussion, at the comment, with a confirmation.
+    response = anna.post(f"/comments/c/{mine}/edit", data={"text": "Mein geänderter Kommentar", "next": world.page})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"{world.page}#comment-{mine}")
+    page = anna.get(world.page).get_data(as_text=True)
+    assert "Your changes were saved." in page and "Mein geänderter Kommentar" in page
