@@ -239,7 +239,7 @@ def create(target_type: str, target_id: int):
         root = db.session.get(Comment, comment.root_id)
         x = Ctx(comment, focus_id=comment.id)
         entry = root_with_replies(root, is_moderator=x.is_moderator)
-        response = _fragment("comments/_replies.html", e=entry, x=x, status_message=message,
+        response = _fragment("comments/_replies.html", e=entry, x=x, status_message=message, total=total,
                              clear_slot=parent.id if parent else None)
     elif small and created and total > 1:
         # The reader sees the newest comments first: only the new comment travels, not the whole thread.
@@ -305,7 +305,7 @@ def comment_page(comment_id: int):
     x.back = request.full_path.rstrip("?")
     entry = root_with_replies(root, is_moderator=x.is_moderator)
     return render_template("comments/comment_page.html", e=entry, x=x, target=target, commentable=commentable,
-                           comment=comment)
+                           comment=comment, total=count_comments(comment.target_type, comment.target_id))
 
 
 @bp.get("/c/<int:comment_id>/replies")

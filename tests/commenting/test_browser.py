@@ -1,6 +1,8 @@
 """Key flows in real Chromium: open a paragraph's discussion in place and comment, with and without JavaScript."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.commenting.conftest import add_comments
@@ -100,3 +102,53 @@ def test_overview_page_renders(draft, live_server, page, screenshot, clock):
     page.goto(f"{base}/p/{draft.slug}/documents/overview")
     assert page.get_by_role("img").count() == 1
     screenshot("overview")
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "de-DE"])
+def test_a_reply_in_place_updates_the_discussion_count_and_the_contents(draft, live_server, browser, screenshot, locale):
+    """After a reply (htmx) the heading "Discussion (3 comments)", the paragraph's count and the chapter's
+    total in the contents beside it follow at once, as after a new comment."""
+    p11, p12 = draft.paragraph_ids[:2]
+    first, _second = add_comments(draft.app, draft.project_id, "paragraph", p11, 2, draft.people.ben.id, text="Meinung")
+    add_comments(draft.app, draft.project_id, "chapter", draft.chapter_ids[0], 1, draft.people.ben.id, text="Ganz")
+    german = locale == "de-DE"
+    base = live_server(draft.app)
+    context = browser.new_context(locale=locale, viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if "htmx:" in message.text else None)
+    try:
+        page.goto(f"{base}/login")
+        page.locator("input[name=email]").fill("anna@example.org")
+        page.locator("input[name=password]").fill("password-anna")
+        page.locator("main form button[type=submit]").click()
+        page.wait_for_url(lambda url: "/login" not in url)
+        page.goto(f"{base}/p/{draft.slug}/documents/chapter/{draft.chapter_ids[0]}")
+        total = page.locator(f"#chapter-{draft.chapter_ids[0]} .toc-count")
+        assert total.inner_text() == ("3 Kommentare" if german else "3 comments")
+        page.locator(f'a.discussion-toggle[aria-controls="d-{p11}"]').click()
+        region = page.locator(f"#d-{p11}")
+        region.locator("textarea").first.wait_for()
+        region.locator(f"#comment-{first}").get_by_role("link", name=re.compile("^(Antworten|Reply)")).click()
+        box = region.locator(f"#reply-form-{first} textarea")
+        box.wait_for()
+        box.fill("Eine Antwort an Ben.")
+        region.locator(f"#reply-form-{first} button[type=submit]").click()
+        region.get_by_role("article").filter(has_text="Eine Antwort an Ben.").wait_for()
+        assert region.locator(".comments-heading .count").inner_text() == ("(3 Kommentare)" if german else "(3 comments)")
+        expect_toggle = "3 Kommentare" if german else "3 comments"
+        page.wait_for_function(f"document.querySelector('[aria-controls=\\'d-{p11}\\'] .count-value').textContent === '{expect_toggle}'")
+        assert total.inner_text() == ("4 Kommentare" if german else "4 comments")
+        # A new comment on the chapter as a whole counts in the contents too.
+        page.locator("#chapter-discussion").scroll_into_view_if_needed()
+        chapter_form = page.locator(f"#comments-chapter-{draft.chapter_ids[0]}-form")
+        chapter_form.locator("textarea").fill("Zum ganzen Kapitel.")
+        chapter_form.locator("button[type=submit]").click()
+        page.locator("#chapter-discussion article", has_text="Zum ganzen Kapitel.").wait_for()
+        assert total.inner_text() == ("5 Kommentare" if german else "5 comments")
+        region.locator(f"#comment-{first}").scroll_into_view_if_needed()
+        screenshot(f"after-reply-{locale}", page)
+        assert errors == []
+    finally:
+        context.close()

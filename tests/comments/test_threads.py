@@ -67,6 +67,13 @@ def test_htmx_reply_swaps_the_replies_and_clears_the_reply_form(world, login):
     html = response.get_data(as_text=True)
     assert html.lstrip().startswith(f'<div class="replies" id="replies-{root}">')
     assert "Eine Antwort" in html and f'<div id="slot-{root}" hx-swap-oob="innerHTML"></div>' in html
+    # The discussion's heading counts the reply at once (out of band), as for a new comment.
+    dom_id = f"comments-note-{world.note}"
+    assert f'<span class="count" id="{dom_id}-count" hx-swap-oob="true">(2 comments)</span>' in html
+    assert json.loads(response.headers["HX-Trigger"])["comments:changed"]["count"] == 2
+    # The comment's own page, where one can reply too, has that count for htmx to update.
+    page = client.get(f"/comments/c/{root}").get_data(as_text=True)
+    assert f'<span class="count" id="{dom_id}-count">(2 comments)</span>' in page
 
 
 def test_same_token_twice_stores_one_comment(world, login):
