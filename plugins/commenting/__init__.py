@@ -41,8 +41,11 @@ def register_commentables(register):
     from .discussion import CHAPTER, PARAGRAPH, api
 
     commentable = api().Commentable
-    register(commentable(type=PARAGRAPH, label=_l("Paragraph"), load=services.load_paragraphs, url=services.paragraph_url))
-    register(commentable(type=CHAPTER, label=_l("Chapter"), load=services.load_chapters, url=services.chapter_url))
+    # The moderation queue names each paragraph by its number ("Paragraph: 2.3").
+    register(commentable(type=PARAGRAPH, label=_l("Paragraph"), load=services.load_paragraphs, url=services.paragraph_url,
+                         title=services.paragraph_title))
+    register(commentable(type=CHAPTER, label=_l("Chapter"), load=services.load_chapters, url=services.chapter_url,
+                         title=services.chapter_title))
 
 
 @hookimpl

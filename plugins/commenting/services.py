@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import url_for
+from flask import g, url_for
 from flask_babel import ngettext
 from sqlalchemy.orm import joinedload
 
@@ -132,6 +132,27 @@ def places(project: Project) -> tuple[dict[int, Place], dict[int, Place]]:
             chapter_id, chapter.document_id,
         )
     return paragraph_places, chapter_places
+
+
+def _places_of_request(project: Project) -> tuple[dict[int, Place], dict[int, Place]]:
+    """:func:`places` of ``project``, computed once per request: a list such as the moderation queue
+    names many paragraphs, and their numbers come from the whole document."""
+    cache = g.setdefault("commenting_places", {})
+    if project.id not in cache:
+        cache[project.id] = places(project)
+    return cache[project.id]
+
+
+def paragraph_title(paragraph: Paragraph) -> str:
+    """The paragraph's number ("2.3"), as the comments plugin shows it after "Paragraph:"."""
+    place = _places_of_request(paragraph.project)[0].get(paragraph.id)
+    return place.number if place else ""
+
+
+def chapter_title(chapter: Chapter) -> str:
+    """The chapter's number and title ("2. Maßnahmen")."""
+    place = _places_of_request(chapter.project)[1].get(chapter.id)
+    return f"{place.number}. {chapter.title}" if place else chapter.title
 
 
 # --- changes ------------------------------------------------------------------

@@ -37,12 +37,29 @@ class Commentable:
     ``type`` is a short name ("paragraph", "idea"); ``label`` a (lazy) translated
     noun; ``load(ids)`` returns ``{id: obj}`` in one query, each ``obj`` with a
     ``.project``; ``url(obj)`` links to where the object is shown (with anchor).
+
+    Optional, with the same meaning as the core's ``ItemType``: ``title(obj)``
+    names one object after its label, where a list mixes many (the moderation
+    queue: "Paragraph: 2.3"; default: its ``title`` attribute); ``visible(obj)``
+    says whether the current user may see it (default: whoever may see its
+    project). An object hidden by moderators says no except to them, and its
+    discussion is then refused (404) to everybody else too.
     """
 
     type: str
     label: Any
     load: Callable[[list[int]], dict[int, Any]]
     url: Callable[[Any], str]
+    title: Callable[[Any], str] | None = None
+    visible: Callable[[Any], bool] | None = None
+
+    def title_of(self, obj: Any) -> str:
+        if self.title is not None:
+            return str(self.title(obj))
+        return str(getattr(obj, "title", "") or "")
+
+    def visible_to_reader(self, obj: Any) -> bool:
+        return self.visible is None or bool(self.visible(obj))
 
 
 @dataclass(frozen=True)

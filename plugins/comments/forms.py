@@ -8,6 +8,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
+from core.toolkit import safe_next
+
 from .services import MAX_LENGTH
 
 REPORT_REASONS = (
@@ -18,6 +20,22 @@ REPORT_REASONS = (
     ("off_topic", _l("Off topic")),
     ("other", _l("Something else")),
 )
+
+
+def same_site_path(target: str | None) -> str:
+    """``target`` if it is a path on this site, else "": the only check of ``next`` in this plugin.
+
+    ``next`` comes from the query string or a posted form and ends up in links and
+    redirects; ``next=javascript:…`` was printed into the "Back" link of a form page.
+    """
+    return safe_next(target, "")
+
+
+class NextField(HiddenField):
+    """Where to return after the form: only ever a path on this site (see :func:`same_site_path`)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, filters=[same_site_path], **kwargs)
 
 
 def _length_limit(form, field):
@@ -45,7 +63,7 @@ class CommentForm(FlaskForm):
     #: One-time token: a form sent twice (double click, reload) stores one comment.
     token = HiddenField()
     parent_id = HiddenField()
-    next = HiddenField()
+    next = NextField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -59,7 +77,7 @@ class EditForm(FlaskForm):
         _l("Your comment"),
         validators=[DataRequired(message=_l("Please write your comment first.")), _length_limit],
     )
-    next = HiddenField()
+    next = NextField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,7 +91,7 @@ class ReportForm(FlaskForm):
         validators=[Optional(), Length(max=1000, message=_l("Please use at most %(max)d characters.", max=1000))],
         description=_l("Only the moderators see your report."),
     )
-    next = HiddenField()
+    next = NextField()
 
 
 class HideForm(FlaskForm):
@@ -83,7 +101,7 @@ class HideForm(FlaskForm):
                     Length(max=300, message=_l("Please use at most %(max)d characters.", max=300))],
         description=_l("Shown publicly instead of the comment, e.g. \"Insult\" or \"Personal data\"."),
     )
-    next = HiddenField()
+    next = NextField()
 
 
 class RemarkForm(FlaskForm):
@@ -92,7 +110,7 @@ class RemarkForm(FlaskForm):
         validators=[Optional(), Length(max=2000, message=_l("Please use at most %(max)d characters.", max=2000))],
         description=_l("Shown publicly under the comment. Leave empty to remove the remark."),
     )
-    next = HiddenField()
+    next = NextField()
 
 
 class BulkForm(FlaskForm):

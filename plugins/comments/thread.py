@@ -203,7 +203,11 @@ class ThreadView(Reader):
 
 
 def resolve_target(target_type: str, target_id: int) -> tuple[Commentable, Any]:
-    """The commentable and the target object, or 404 (unknown type, missing id, invisible project)."""
+    """The commentable and the target object, or 404 (unknown type, missing id, invisible project or target).
+
+    A target its owner hides from the reader (an idea hidden by moderation) hides its discussion
+    too; moderators still reach it.
+    """
     commentable = get_commentable(target_type)
     if commentable is None:
         abort(404)
@@ -211,6 +215,8 @@ def resolve_target(target_type: str, target_id: int) -> tuple[Commentable, Any]:
     if target is None or getattr(target, "project", None) is None:
         abort(404)
     if not can(current_user, "project.view", target.project):
+        abort(404)
+    if not commentable.visible_to_reader(target) and not is_moderator(target.project):
         abort(404)
     return commentable, target
 

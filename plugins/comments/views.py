@@ -26,7 +26,7 @@ from core.toolkit import MAX_PAGE, get_or_404, load_project, parse_int, posting_
 
 from . import services
 from .api import get_commentable, thread_url
-from .forms import BulkForm, CommentForm, EditForm, HideForm, RemarkForm, ReportForm
+from .forms import BulkForm, CommentForm, EditForm, HideForm, RemarkForm, ReportForm, same_site_path
 from .models import DELETED, HIDDEN, VISIBLE, Comment, ModerationLog, Report
 from .thread import (
     REPLY_PREVIEW,
@@ -68,15 +68,9 @@ def comment_text_filter(text):
 # ---------------------------------------------------------------------------
 
 
-def _safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return None
-
-
 def _back(default: str) -> str:
     """Where a plain form post returns to: the form's ``next``, the page it came from, or ``default``."""
-    target = _safe_next(request.values.get("next"))
+    target = same_site_path(request.values.get("next"))
     if target:
         return target.split("#", 1)[0]
     parts = urlsplit(request.referrer or "")
@@ -111,8 +105,9 @@ def _fragment(template: str, status: int = 200, *, retarget: str | None = None, 
 def load_comment(comment_id: int) -> Comment:
     """The comment, or 404 if missing, its type is no longer commentable or its project is hidden from the user.
 
-    A comment whose target was deleted (an initiator removed the paragraph) has left the site:
-    only moderators still reach it, to read it and handle its reports; the export keeps it too.
+    A comment whose target was deleted (an initiator removed the paragraph) or is hidden from the
+    reader (an idea hidden by moderation) has left the site: only moderators still reach it, to
+    read it and handle its reports; the export keeps it too.
     """
     comment = db.session.get(Comment, comment_id)
     commentable = get_commentable(comment.target_type) if comment is not None else None
@@ -120,7 +115,8 @@ def load_comment(comment_id: int) -> Comment:
         abort(404)
     if not can(current_user, "project.view", comment.project):
         abort(404)
-    if not commentable.load([comment.target_id]) and not is_moderator(comment.project):
+    target = commentable.load([comment.target_id]).get(comment.target_id)
+    if (target is None or not commentable.visible_to_reader(target)) and not is_moderator(comment.project):
         abort(404)
     return comment
 
@@ -137,7 +133,7 @@ class Ctx(Reader):
         self.is_moderator = is_moderator(project)
         self.create = can(current_user, "comment.create", self.subject, project=project)
         self.focus_id = focus_id
-        self.back = back or _safe_next(request.values.get("next")) or current_path()
+        self.back = back or same_site_path(request.values.get("next")) or current_path()
         self.init_reader()
 
 
@@ -502,7 +498,7 @@ LOG_LIMIT = 100
 
 
 def _targets_for(comments: list[Comment]) -> dict[tuple[str, int], tuple]:
-    """(label, url) of each comment's target; one ``load`` per type."""
+    """(label, url, target, title) of each comment's target; one ``load`` per type."""
     by_type: dict[str, set[int]] = {}
     for c in comments:
         by_type.setdefault(c.target_type, set()).add(c.target_id)
@@ -512,7 +508,7 @@ def _targets_for(comments: list[Comment]) -> dict[tuple[str, int], tuple]:
         if commentable is None:
             continue
         for target_id, obj in commentable.load(sorted(ids)).items():
-            found[(target_type, target_id)] = (commentable.label, commentable.url(obj), obj)
+            found[(target_type, target_id)] = (commentable.label, commentable.url(obj), obj, commentable.title_of(obj))
     return found
 
 

@@ -120,9 +120,9 @@ def register_exporters(register):
 def register_commentables(register):
     from plugins.comments.api import Commentable
 
-    from .services import idea_url, load_ideas
+    from .services import idea_url, idea_visible, load_ideas
 
-    register(Commentable("idea", _l("Idea"), load=load_ideas, url=idea_url))
+    register(Commentable("idea", _l("Idea"), load=load_ideas, url=idea_url, visible=idea_visible))
 
 
 @hookimpl(optionalhook=True)

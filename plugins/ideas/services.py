@@ -130,5 +130,12 @@ def load_votable_ideas(ids) -> dict[int, Idea]:
     return {i: idea for i, idea in load_ideas(ids).items() if not idea.is_hidden}
 
 
+def idea_visible(idea) -> bool:
+    """Whether the current user may see the idea and its discussion: once hidden by moderation, only moderators."""
+    from flask_login import current_user
+
+    return not idea.is_hidden or is_moderator(current_user, idea.project)
+
+
 def idea_url(idea) -> str:
     return url_for("ideas.show", slug=idea.project.slug, idea_id=idea.id)

@@ -166,3 +166,15 @@ def test_private_projects_stay_hidden(capp, users, login, project_with_phase):
         chapter_id = doc.chapters[0].id
     assert login(capp, people.anna).get(f"/p/{slug}/documents/chapter/{chapter_id}").status_code == 404
     assert login(capp, people.moderator).get(f"/p/{slug}/documents/chapter/{chapter_id}").status_code == 200
+
+
+def test_the_moderation_queue_names_each_paragraph_by_its_number(draft, login):
+    second = draft.paragraphs[draft.chapter_ids[0]][1]
+    add_comments(draft.app, draft.project_id, "paragraph", second, 1, draft.people.anna.id, text="Zum Absatz")
+    add_comments(draft.app, draft.project_id, "chapter", draft.chapter_ids[1], 1, draft.people.ben.id, text="Zum Kapitel")
+    moderator = login(draft.app, draft.people.moderator)
+    page = moderator.get(f"/p/{draft.slug}/comments/moderation").get_data(as_text=True)
+    assert re.search(rf'Paragraph: <a href="[^"]*#p-{second}">1\.2</a>', page)
+    assert re.search(r'Chapter: <a href="[^"]*#chapter-discussion">2\. Maßnahmen</a>', page)
+    page = moderator.get(f"/p/{draft.slug}/comments/moderation", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert re.search(rf'Absatz: <a href="[^"]*#p-{second}">1\.2</a>', page) and "im Zusammenhang" not in page

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from core.extensions import db
 from tests.comments.conftest import HX, rows, seed
 
@@ -184,3 +186,26 @@ def test_form_pages_of_single_comments_post_plainly_and_return_with_a_message(wo
     assert response.status_code == 302 and response.headers["Location"].endswith(f"{world.page}#comment-{mine}")
     page = anna.get(world.page).get_data(as_text=True)
     assert "Your changes were saved." in page and "Mein geänderter Kommentar" in page
+
+
+def _leads_to(html: str, target: str) -> bool:
+    """Whether a link or a form's ``next`` on the page leads to ``target``."""
+    escaped = target.replace("&", "&amp;").replace("<", "&lt;").replace('"', "&#34;")
+    return any(f'{attribute}="{value}' in html for attribute in ("href", "value", "action", "hx-get")
+               for value in {target, escaped, target.strip()})
+
+
+@pytest.mark.parametrize("next_value", ["javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)",
+                                        "//evil.example/x", "https://evil.example/", "/\\evil.example"])
+def test_next_never_leaves_the_site(world, login, next_value):
+    cid = seed(world.app, world, world.people.ben, "Kommentar")
+    anna = login(world.app, world.people.anna)
+    # The form page of a comment that could not be published links back to where the reader came from.
+    response = anna.post(world.thread, data={"text": "", "next": next_value})
+    assert response.status_code == 422 and "Back to the discussion" in response.get_data(as_text=True)
+    assert not _leads_to(response.get_data(as_text=True), next_value)
+    for url in (f"/comments/c/{cid}/reply", f"/comments/c/{cid}/report"):
+        assert not _leads_to(anna.get(url, query_string={"next": next_value}).get_data(as_text=True), next_value)
+    response = anna.post(f"/comments/c/{cid}/vote", data={"value": "agree", "next": next_value})
+    assert response.status_code == 302 and response.headers["Location"].startswith("/")
+    assert not response.headers["Location"].startswith(("//", "/\\"))

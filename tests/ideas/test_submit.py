@@ -246,6 +246,36 @@ def test_moderators_hide_and_restore_ideas_with_a_reason(ideas_app, setup_ideas,
     assert "Max Mustermann" in ben.get(f"/p/{ctx.slug}/ideas").get_data(as_text=True)
 
 
+def test_the_discussion_of_a_hidden_idea_leaves_the_site_for_all_but_moderators(ideas_app, setup_ideas, login):
+    from plugins.comments.api import add_comment
+
+    ctx = setup_ideas(ideas_app)
+    idea_id = make_idea(ideas_app, ctx, ctx.people.anna, "Werbung für meinen Laden", category="Grün")
+    with ideas_app.app_context():
+        from core.models import User
+        from plugins.ideas.models import Idea
+
+        idea = db.session.get(Idea, idea_id)
+        comment = add_comment("idea", idea_id, idea.project, db.session.get(User, ctx.people.ben.id), "Kaufen!")
+        reply = add_comment("idea", idea_id, idea.project, db.session.get(User, ctx.people.anna.id), "Ja!", parent=comment)
+        db.session.commit()
+        comment_id, reply_id = comment.id, reply.id
+    urls = [f"/comments/idea/{idea_id}", f"/comments/idea/{idea_id}/more?page=2", f"/comments/c/{comment_id}",
+            f"/comments/c/{reply_id}", f"/comments/c/{comment_id}/replies"]
+    readers = [login(ideas_app), login(ideas_app, ctx.people.ben), login(ideas_app, ctx.people.anna)]
+    assert readers[0].get(urls[0]).status_code == 200  # public while the idea is
+    moderator = login(ideas_app, ctx.people.moderator)
+    assert moderator.post(f"/p/{ctx.slug}/ideas/{idea_id}/hide", data={"reason": "Werbung"}).status_code == 302
+    for client in readers:  # visitors, participants and the idea's own author
+        for url in urls:
+            assert client.get(url, headers={"HX-Request": "true"} if "more" in url or "replies" in url else {}).status_code == 404, url
+        assert client.post(urls[0], data={"text": "Noch was"}).status_code == 404
+        assert client.post(f"/comments/c/{comment_id}/vote", data={"value": "agree"}).status_code == 404
+    page = moderator.get(urls[0]).get_data(as_text=True)
+    assert "Kaufen!" in page and "Ja!" in page
+    assert "Kaufen!" in moderator.get(urls[2]).get_data(as_text=True)
+
+
 def test_initiators_moderate_too(ideas_app, setup_ideas, login):
     ctx = setup_ideas(ideas_app)
     idea_id = make_idea(ideas_app, ctx, ctx.people.anna, "Werbung", category="Grün")
