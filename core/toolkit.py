@@ -30,7 +30,8 @@ What is here, by topic:
 - text: ``clean_html``, ``text_to_html``, ``plain_text``, ``excerpt`` (the one sanitizer);
 - requests: ``is_htmx``, ``wants_fragment``, ``render_page_or_fragment``, ``parse_int``,
   ``MAX_PAGE``, ``safe_next``, ``posting_limit``, ``ConfirmForm`` (a CSRF-protected button),
-  ``cached_fragment``, ``bump_content_version``;
+  ``cached_fragment``, ``anonymous_page``, ``bump_content_version``;
+- command line: ``write_export`` (a plugin's ``export`` shortcut writes CSV or XLSX like ``mitsprache export``);
 - words: ``gettext``/``_``, ``ngettext``, ``lazy_gettext``/``_l`` (Flask-Babel);
 - Flask's own names a view needs, for one import line: ``Blueprint``, ``render_template``,
   ``url_for``, ``redirect``, ``flash``, ``request``, ``abort``, ``current_user``.
@@ -46,7 +47,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from . import hookimpl
-from .cache import bump_content_version, cached_fragment
+from .cache import anonymous_page, bump_content_version, cached_fragment
 from .clock import now
 from .extensions import db
 from .forms import ConfirmForm
@@ -116,6 +117,13 @@ def require(action: str, obj: Any = None, *, project: Project | None = None) -> 
     abort(403, description=decision.reason)
 
 
+def write_export(slug: str, key: str, fmt: str, output: str | None) -> None:
+    """Write exporter ``key`` of project ``slug`` as CSV or XLSX to ``output`` (CSV: standard output if None)."""
+    from .cli import write_export as write
+
+    write(slug, key, fmt, output)
+
+
 __all__ = [
     # hooks and registration
     "hookimpl", "PhaseKind", "PhaseSetting", "NavItem", "ProjectTab", "ManageLink", "SortOption", "Exporter",
@@ -131,7 +139,7 @@ __all__ = [
     "clean_html", "text_to_html", "plain_text", "excerpt",
     # requests
     "is_htmx", "wants_fragment", "render_page_or_fragment", "parse_int", "MAX_PAGE", "safe_next", "posting_limit",
-    "ConfirmForm", "cached_fragment", "bump_content_version",
+    "ConfirmForm", "cached_fragment", "anonymous_page", "bump_content_version", "write_export",
     # words
     "gettext", "_", "ngettext", "lazy_gettext", "_l",
     # Flask's own

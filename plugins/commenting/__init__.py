@@ -9,7 +9,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from core import hookimpl
-from core.registry import PhaseKind
+from core.toolkit import PhaseKind
 
 NEEDS = ["comments"]
 FEATURES = frozenset({"comment.create", "comment.rate"})
@@ -75,7 +75,7 @@ def project_tabs(project):
 
 @hookimpl
 def manage_links(project):
-    from core.registry import ManageLink
+    from core.toolkit import ManageLink
 
     return [
         ManageLink(_l("Documents"), "commenting.index", _l("Write, import and arrange the texts people comment on")),

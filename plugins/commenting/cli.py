@@ -5,9 +5,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from core.cli import write_export
-from core.extensions import db
-from core.models import Project
+from core.toolkit import db, Project, write_export
 
 from .exports import KEY
 from .importer import MarkdownImportError

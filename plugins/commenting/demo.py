@@ -164,7 +164,7 @@ def _rate_some(demo, paragraphs) -> None:
         from plugins.comments.services import set_vote
     except ImportError:  # a different comments implementation: the demo simply has no votes
         return
-    from core.extensions import db
+    from core.toolkit import db
 
     rows = [r for r in discussion.iter_comments(paragraphs[0].project_id) if r.parent_id is None]
     voters = [demo.users[k] for k in ("anna", "ben", "cem", "dora", "moderator")]

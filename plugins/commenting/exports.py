@@ -12,7 +12,7 @@ from flask import current_app, has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from core.registry import Exporter
+from core.toolkit import Exporter
 
 from . import discussion, services
 

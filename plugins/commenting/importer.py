@@ -45,7 +45,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import format_decimal, gettext as _
 
-from core.sanitize import plain_text
+from core.toolkit import plain_text
 
 from .render import clean_all, markdown, render_block, render_inline
 

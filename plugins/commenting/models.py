@@ -11,10 +11,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.extensions import db
-from core.models import Project
-from core.toolkit import now
-from core.types import UTCDateTime
+from core.toolkit import db, now, Project, UTCDateTime
 
 
 class Document(db.Model):

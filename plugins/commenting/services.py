@@ -7,9 +7,7 @@ from flask import g, url_for
 from flask_babel import ngettext
 from sqlalchemy.orm import joinedload
 
-from core.extensions import db
-from core.models import Project
-from core.sanitize import clean_html
+from core.toolkit import clean_html, db, Project
 
 from . import discussion
 from .importer import MarkdownImportError, ParsedDocument, parse
@@ -101,7 +99,7 @@ class Place:
 
 def places(project: Project) -> tuple[dict[int, Place], dict[int, Place]]:
     """(paragraph places, chapter places) of a whole project in three queries."""
-    from core.sanitize import excerpt
+    from core.toolkit import excerpt
 
     docs = {d.id: d for d in documents_of(project)}
     chapters = db.session.scalars(

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from core.models import Project
+from core.toolkit import Project
 
 from . import discussion, services
 

@@ -9,18 +9,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
-from core.cache import anonymous_page, cached_fragment
 from core.toolkit import (
-    active_phase_for,
-    can,
-    current_user,
-    db,
-    get_or_404,
-    load_project,
-    participation_decision,
-    render_page_or_fragment,
-    require,
-    wants_fragment,
+    active_phase_for, anonymous_page, cached_fragment, can, current_user, db, get_or_404, load_project,
+    participation_decision, render_page_or_fragment, require, wants_fragment,
 )
 
 from . import KIND, discussion, services, stats
@@ -457,8 +448,7 @@ def _delete(project, count, action, *, what, done, back, after, document=None, e
 
 def tab_for(project) -> list:
     """"Documents" for everyone once there is one; for initiators also before, when a commenting phase exists."""
-    from core.registry import ProjectTab
-    from core.toolkit import known_phases
+    from core.toolkit import known_phases, ProjectTab
 
     may_manage = bool(can(current_user, "project.manage", project))
     has_documents = db.session.scalar(db.select(Document.id).where(Document.project_id == project.id).limit(1))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from core import hookimpl
-from core.registry import ProjectTab
+from core.toolkit import ProjectTab
 
 
 @hookimpl
@@ -46,7 +46,7 @@ def project_tabs(project):
     """A "Moderation" tab, for the project's moderators, initiators and admins only."""
     from flask_login import current_user
 
-    from core.policy import can
+    from core.toolkit import can
 
     if can(current_user, "comment.moderate", project=project):
         return [ProjectTab("comments-moderation", _l("Moderation"), "comments_moderation.queue", order=900)]

@@ -24,8 +24,7 @@ from flask import current_app, render_template, url_for
 from markupsafe import Markup
 from sqlalchemy import delete, func, select
 
-from core.cache import bump_content_version
-from core.extensions import db
+from core.toolkit import bump_content_version, db
 
 from .models import AGREE, DELETED, DISAGREE, Comment, Vote
 
@@ -133,7 +132,7 @@ def phase_bound(action: str, obj: Any, project, *, kinds: Iterable[str], types: 
             return None
     elif not isinstance(obj, models):
         return None
-    from core.policy import participation_decision
+    from core.toolkit import participation_decision
 
     decision = participation_decision(action, project, kinds=frozenset(kinds))
     return None if decision else decision
@@ -232,7 +231,7 @@ def iter_comments(project_id: int, target_type: str | None = None) -> Iterator[C
     Ordered by target type, target id and id; rows are fetched in batches
     (``yield_per``: a server-side cursor on PostgreSQL), so memory stays flat.
     """
-    from core.models import User
+    from core.toolkit import User
 
     query = (
         select(

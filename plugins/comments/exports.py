@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from core.registry import Exporter
+from core.toolkit import Exporter
 
 from .api import get_commentable, iter_comments
 

@@ -12,10 +12,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.clock import now
-from core.extensions import db
-from core.models import Project, User
-from core.types import UTCDateTime
+from core.toolkit import db, now, Project, User, UTCDateTime
 
 VISIBLE, HIDDEN, DELETED = "visible", "hidden", "deleted"
 AGREE, DISAGREE = 1, -1

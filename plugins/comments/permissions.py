@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from core.models import Role
-from core.policy import Decision, can, has_role
+from core.toolkit import can, Decision, has_role, Role
 
 from .models import VISIBLE, Comment
 

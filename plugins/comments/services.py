@@ -11,14 +11,12 @@ import uuid
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.clock import now
-from core.extensions import db
-from core.sanitize import text_to_html
+from core.toolkit import db, now, text_to_html
 
 from .models import DELETED, HIDDEN, VISIBLE, Comment, ModerationLog, Report, Vote
 
 try:  # cached pages of a project are invalidated by bumping its content version
-    from core.cache import bump_content_version
+    from core.toolkit import bump_content_version
 except ImportError:  # pragma: no cover - a core without the fragment cache
     def bump_content_version(project_id: int) -> None:
         return None

@@ -18,11 +18,7 @@ from markupsafe import Markup
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
-from core.cache import anonymous_page
-from core.extensions import db
-from core.htmx import wants_fragment
-from core.models import User
-from core.policy import Decision, can
+from core.toolkit import anonymous_page, can, db, Decision, User, wants_fragment
 
 from .api import Commentable, _vote_count, get_commentable
 from .models import AGREE, DELETED, DISAGREE, HIDDEN, VISIBLE, Comment, Report, Vote

@@ -18,11 +18,10 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from core.extensions import db
-from core.htmx import render_page_or_fragment, wants_fragment
-from core.policy import can
-from core.sanitize import text_to_html
-from core.toolkit import MAX_PAGE, get_or_404, load_project, parse_int, posting_limit, require
+from core.toolkit import (
+    can, db, get_or_404, load_project, MAX_PAGE, parse_int, posting_limit, require,
+    text_to_html, wants_fragment,
+)
 
 from . import services
 from .api import get_commentable, thread_url

@@ -17,10 +17,9 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
 from core import hookimpl
-from core.registry import ManageLink, PhaseKind, ProjectTab
+from core.toolkit import ManageLink, PhaseKind, ProjectTab
 
 NEEDS = ["comments"]
 
@@ -58,10 +57,7 @@ def register_blueprints():
 
 @hookimpl
 def project_tabs(project):
-    from core.clock import now
-    from core.extensions import db
-    from core.models import PhaseState
-    from core.policy import known_phases
+    from core.toolkit import db, known_phases, now, PhaseState
 
     from .models import Idea
 
@@ -74,7 +70,7 @@ def project_tabs(project):
 
 @hookimpl
 def manage_links(project):
-    from core.policy import known_phases
+    from core.toolkit import known_phases
 
     if not any(p.kind == "ideas" for p in known_phases(project)):
         return []
@@ -84,7 +80,7 @@ def manage_links(project):
 
 @hookimpl
 def check_permission(user, action, obj, project):
-    from core.policy import Decision, participation_decision
+    from core.toolkit import Decision, participation_decision
 
     from .models import Idea
 

@@ -81,7 +81,7 @@ def seed(demo) -> None:
     if rating is not None:
         from plugins.voting.api import add_vote  # the rating kind exists, so voting is enabled
 
-        from core.extensions import db
+        from core.toolkit import db
 
         db.session.flush()
         for n, (index, supporters) in enumerate(KIEZ_SUPPORTS):
@@ -103,7 +103,7 @@ def seed(demo) -> None:
 
 
 def _categories(project, names):
-    from core.extensions import db
+    from core.toolkit import db
 
     made = [Category(project_id=project.id, name=name, position=i) for i, name in enumerate(names)]
     db.session.add_all(made)
@@ -112,7 +112,7 @@ def _categories(project, names):
 
 
 def _idea(project, author, category, title, text, place, created_at):
-    from core.extensions import db
+    from core.toolkit import db
 
     idea = Idea(project_id=project.id, project=project, author_id=author.id, category_id=category.id, created_at=created_at)
     idea.set_content(title, text, place)

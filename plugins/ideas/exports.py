@@ -7,8 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from core.extensions import db
-from core.registry import Exporter
+from core.toolkit import db, Exporter
 
 from . import discussion
 from .models import Idea

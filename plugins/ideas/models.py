@@ -6,11 +6,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.clock import now
-from core.extensions import db
-from core.models import Project, User
-from core.sanitize import text_to_html
-from core.types import UTCDateTime
+from core.toolkit import db, now, Project, text_to_html, User, UTCDateTime
 
 TITLE_MAX = 160
 DESCRIPTION_MAX = 5000

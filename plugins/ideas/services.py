@@ -10,9 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
-from core.extensions import db
-from core.models import Role
-from core.policy import has_role
+from core.toolkit import db, has_role, Role
 
 from . import discussion
 from .models import Category, Idea, search_key

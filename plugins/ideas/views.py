@@ -8,10 +8,9 @@ from markupsafe import Markup
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.forms import ConfirmForm
 from core.toolkit import (
-    MAX_PAGE, can, current_user, db, get_or_404, known_phases, load_project, now, parse_int, posting_limit,
-    render_page_or_fragment, require, wants_fragment,
+    can, ConfirmForm, current_user, db, get_or_404, known_phases, load_project, MAX_PAGE, now, parse_int,
+    posting_limit, render_page_or_fragment, require, wants_fragment,
 )
 
 from . import discussion

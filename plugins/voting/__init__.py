@@ -11,7 +11,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from core import hookimpl
-from core.registry import ManageLink, PhaseKind, PhaseSetting, ProjectTab, SortOption
+from core.toolkit import ManageLink, PhaseKind, PhaseSetting, ProjectTab, SortOption
 
 PLUGIN_NAME = "voting"
 
@@ -78,8 +78,7 @@ def register_exporters(register):
 
 @hookimpl
 def project_tabs(project):
-    from core.policy import can
-    from core.toolkit import current_user
+    from core.toolkit import can, current_user
 
     from . import services
     from .views import results_visible

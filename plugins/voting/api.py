@@ -60,8 +60,7 @@ def add_vote(phase_id: int, item_type: str, item_id: int, user_id: int, value: i
     People's votes go through the vote endpoint, which checks the phase, the limit and
     the permissions. ``value``: 1 (support / up) or -1 (down).
     """
-    from core.extensions import db
-    from core.toolkit import now
+    from core.toolkit import db, now
 
     from .models import Vote
 

@@ -1,7 +1,7 @@
 """Demo content: a project with an open poll that some demo users have answered."""
 from __future__ import annotations
 
-from core.extensions import db
+from core.toolkit import db
 
 from . import services
 from .models import Option, Poll, Question

@@ -6,8 +6,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core.extensions import db
-from core.registry import ExportColumn, Exporter
+from core.toolkit import db, ExportColumn, Exporter
 
 from . import services
 from .models import Answer, Option, Question, Response

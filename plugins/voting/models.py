@@ -17,10 +17,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.extensions import db
-from core.models import Project
-from core.toolkit import now
-from core.types import UTCDateTime
+from core.toolkit import db, now, Project, UTCDateTime
 
 
 class Vote(db.Model):

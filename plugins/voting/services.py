@@ -39,10 +39,7 @@ from flask import current_app
 from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.extensions import db
-from core.models import Phase, PhaseState, Project
-from core.policy import known_phases
-from core.toolkit import now
+from core.toolkit import db, known_phases, now, Phase, PhaseState, Project
 
 from .models import Answer, Ballot, Option, Poll, Question, Response, Vote
 

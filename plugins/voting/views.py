@@ -10,9 +10,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from core.forms import ConfirmForm
-from core.policy import can
-from core.toolkit import current_user, db, get_or_404, load_project, require, wants_fragment
+from core.toolkit import can, ConfirmForm, current_user, db, get_or_404, load_project, require, wants_fragment
 
 from . import services
 from .forms import PollForm, QuestionForm, parse_answers

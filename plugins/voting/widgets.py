@@ -6,7 +6,7 @@ from typing import Any
 from flask import get_template_attribute, request, url_for
 from markupsafe import Markup
 
-from core.policy import can
+from core.toolkit import can
 
 from . import services
 from .services import VOTE_ACTION
