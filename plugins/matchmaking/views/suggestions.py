@@ -1,0 +1,64 @@
+"""\"Suggested for you\": the recommendation engine's results on the pages, with their reasons.
+
+The engine (:mod:`plugins.matchmaking.recommend`) scores pairs; this module
+decides who sees suggestions (people acting for the item's organisation, and
+organisers, unless they switched suggestions off) and loads the suggested
+items in one query.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+
+from core.toolkit import current_user, db
+
+from ..catalogue import load
+from ..models import Preference
+from ..organisations import is_organiser, my_org_ids
+
+LIMIT = 5
+
+
+@dataclass
+class Suggested:
+    item: Any
+    score: float
+    reasons: tuple
+
+
+def engine():
+    """The recommendation module, or None while it is not installed."""
+    try:
+        from .. import recommend
+    except ImportError:
+        return None
+    return recommend if hasattr(recommend, "recommend_for_challenge") else None
+
+
+def wants_suggestions(user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    choice = db.session.scalar(select(Preference.recommendations).where(Preference.user_id == user.id))
+    return choice is None or bool(choice)
+
+
+def suggestions_for(project, kind: str, item, limit: int = LIMIT, *, check_viewer: bool = True) -> list[Suggested] | None:
+    """Suggested partners for a challenge or initiative; None when not shown to this user."""
+    recommend = engine()
+    if recommend is None:
+        return None
+    if check_viewer:
+        if item.organisation_id not in my_org_ids(project) and not is_organiser(current_user, project):
+            return None
+        if not wants_suggestions(current_user):
+            return None
+    if kind == "challenge":
+        found = recommend.recommend_for_challenge(item, limit)
+        other = "initiative"
+    else:
+        found = recommend.recommend_for_initiative(item, limit)
+        other = "challenge"
+    items = load(other, [s.id for s in found])
+    return [Suggested(items[s.id], s.score, tuple(s.reasons)) for s in found if s.id in items]
