@@ -39,7 +39,9 @@ def phase_form_class():
 
 
 def _phase_form(phase: Phase | None = None):
-    form = phase_form_class()(obj=phase)
+    # A sent form is only what was sent: with obj=, a field left out kept the phase's stored
+    # (time-zone aware) start, which the typed (naive) end could not be compared with: a 500.
+    form = phase_form_class()(obj=phase if request.method == "GET" else None)
     form.kind.choices = [(k.name, str(k.label)) for k in _registry().phase_kinds.values()]
     if phase is not None and request.method == "GET":
         tz = current_app.config["BABEL_DEFAULT_TIMEZONE"]
