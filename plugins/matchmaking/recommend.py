@@ -17,9 +17,12 @@ the same list::
 Both take ``weights=`` (default: the project's, :func:`project_weights`, read from
 :class:`.models.Settings` ``weights``, a dict of the names of :class:`Weights`) and
 ``exclude=`` (candidate ids to leave out: already connected, blocked, withdrawn).
-They run a fixed number of queries whatever the size of the catalogue (the
-project's weights and field names, one full-text search, the candidates, their
-fields) and need an app context. Whether a person wants suggestions at all
+They need an app context and run a fixed number of queries whatever the size
+of the catalogue: the project's weights and content version, the viewer's
+fields and one full-text search; the candidates' profiles are kept in memory
+per process and project until the project's ``content_version`` moves (every
+write to the project does), then reloaded in two queries (see "Loading" below
+for why there is no SQL prefilter). Whether a person wants suggestions at all
 (:class:`.models.Preference`) is the caller's to check.
 
 The score (:func:`score_pair`, pure: :class:`Profile` in, :class:`Match` out)
@@ -40,6 +43,7 @@ from __future__ import annotations
 
 import heapq
 import math
+import re
 from dataclasses import asdict, dataclass, field, fields as dataclass_fields
 from typing import Callable, Hashable, Iterable, Mapping
 
@@ -481,14 +485,38 @@ def rank(viewer: Profile, candidates: Iterable[Profile], weights: Weights = DEFA
 
 
 # ---------------------------------------------------------------------------
-# Loading: candidates from the database, a constant number of queries per call
+# Loading: the project's catalogue, once per content version
 # ---------------------------------------------------------------------------
+#
+# Why not a prefilter in SQL (candidates sharing a facet, a region or words)? Measured on the
+# benchmark's catalogue (bench/matchmaking.py), such a filter kept 93 % of the initiatives: with
+# 17 SDGs, a dozen fields and a few target groups, nearly every pair shares something. Loading
+# them took twice as long as scoring them. So each process keeps the project's profiles in
+# memory and reloads them (one query for the items, one for their fields) when the project's
+# ``content_version`` moves, which every write to the project does (core.cache); a call then
+# costs a version check, the viewer's fields, one full-text search and the scoring.
 
 #: Text relevance comes from the best this many full-text hits; the rest count 0.
 TEXT_HITS = 300
+#: Words of the viewer's own text that go into the full-text query, title first.
+TEXT_QUERY_WORDS = 24
+#: Words that tell no document from another (SQLite's index keeps them; PostgreSQL's german
+#: configuration drops them itself).
+STOPWORDS = frozenset("""
+aber alle allem allen aller alles als also am an andere anderen auch auf aus bei beim bin bis bisher bist da
+damit dann das dass dein deine dem den denn der deren des dessen die dies diese diesem diesen dieser dieses doch
+dort du durch ein eine einem einen einer eines er es etwa etwas euch euer eure für gegen gibt hat hatte haben
+hier ihm ihn ihnen ihr ihre ihrem ihren ihrer im in ins ist jede jedem jeden jeder jetzt kann kein keine können
+könnte man mehr mein mit muss nach nicht nichts noch nun nur ob oder ohne sehr sein seine sich sie sind so soll
+sollen sollte sowie über um und uns unser unsere unter viel viele vom von vor war waren was weil welche wenn
+werden wie wieder will wir wird wo wurde wurden zu zum zur zwischen
+a an and are as at be by for from has have how in is it of on or that the their this to we what with
+""".split())
+_WORD = re.compile(r"\w+", re.UNICODE)
 
 _VOCABULARIES = {}
 _MASK_KEYS: dict[tuple[str, int], frozenset] = {}
+_CACHE = "matchmaking.recommend"
 
 
 def _keys(mask: int | None, vocabulary: str) -> frozenset:
@@ -509,7 +537,10 @@ def _initiative_regions(regions_text: str | None) -> tuple[str, ...]:
 
 
 def challenge_profile(challenge, field_ids: Iterable[int] | None = None) -> Profile:
-    """A :class:`.models.Challenge` as the scoring sees it (its fields are loaded unless given)."""
+    """A :class:`.models.Challenge` (or a row with its columns) as the scoring sees it.
+
+    Its fields are loaded through the relationship unless ``field_ids`` is given.
+    """
     return Profile(
         challenge.id, CHALLENGE,
         fields=frozenset(challenge.field_ids if field_ids is None else field_ids),
@@ -522,7 +553,10 @@ def challenge_profile(challenge, field_ids: Iterable[int] | None = None) -> Prof
 
 
 def initiative_profile(initiative, field_ids: Iterable[int] | None = None) -> Profile:
-    """A :class:`.models.Initiative` as the scoring sees it: it needs resources and offers solutions."""
+    """A :class:`.models.Initiative` (or a row with its columns) as the scoring sees it.
+
+    It needs resources (the words of a challenge's offers) and offers solutions.
+    """
     return Profile(
         initiative.id, INITIATIVE,
         fields=frozenset(initiative.field_ids if field_ids is None else field_ids),
@@ -543,19 +577,73 @@ def project_weights(project_id: int) -> Weights:
     return Weights.from_mapping(stored, strict=False)
 
 
+class _Catalogue:
+    """One project's profiles and field names at one content version (kept per process, per app)."""
+
+    def __init__(self, version: int):
+        self.version = version
+        self.profiles: dict[str, list[Profile]] = {}
+        self.field_names: dict[int, str] | None = None
+
+
+def _catalogue(project_id: int) -> _Catalogue:
+    from flask import current_app
+
+    from core.toolkit import Project
+
+    version = db.session.scalar(db.select(Project.content_version).where(Project.id == project_id))
+    store = current_app.extensions.setdefault(_CACHE, {})
+    catalogue = store.get(project_id)
+    if catalogue is None or catalogue.version != version:
+        # Concurrent requests may both rebuild it; they build the same thing.
+        catalogue = store[project_id] = _Catalogue(version)
+    return catalogue
+
+
+def _profiles(project_id: int, kind: str) -> list[Profile]:
+    """Every challenge or initiative of the project as a :class:`Profile`: two queries when not cached."""
+    from .models import Challenge, Initiative, challenge_fields, initiative_fields
+
+    catalogue = _catalogue(project_id)
+    found = catalogue.profiles.get(kind)
+    if found is not None:
+        return found
+    model, table, owner, make = (
+        (Challenge, challenge_fields, "challenge_id", challenge_profile) if kind == CHALLENGE
+        else (Initiative, initiative_fields, "initiative_id", initiative_profile)
+    )
+    columns = [model.id, model.sdg_mask, model.target_mask, model.offer_mask]
+    columns += [model.region, model.status] if kind == CHALLENGE else [model.need_mask, model.regions_text,
+                                                                        model.maturity]
+    field_ids: dict[int, list[int]] = {}
+    for owner_id, field_id in db.session.execute(
+        db.select(table.c[owner], table.c.field_id).join(model, model.id == table.c[owner])
+        .where(model.project_id == project_id)
+    ):
+        field_ids.setdefault(owner_id, []).append(field_id)
+    rows = db.session.execute(db.select(*columns).where(model.project_id == project_id).order_by(model.id))
+    found = catalogue.profiles[kind] = [make(row, field_ids.get(row.id, ())) for row in rows]
+    return found
+
+
 def _labels(project_id: int) -> Labels:
     """Words for the reasons: field names from the project, vocabularies and region names from the plugin."""
     from .models import Field
 
+    catalogue = _catalogue(project_id)
+    if catalogue.field_names is None:
+        catalogue.field_names = dict(db.session.execute(
+            db.select(Field.id, Field.name).where(Field.project_id == project_id)).all())
+    offers = {**dict(facets.RESOURCES), **dict(facets.SOLUTIONS)}
     names = {
-        "field": dict(db.session.execute(db.select(Field.id, Field.name).where(Field.project_id == project_id)).all()),
+        "field": catalogue.field_names,
         "sdg": dict(facets.SDGS),
         "target_group": dict(facets.TARGET_GROUPS),
-        "offer": {**dict(facets.RESOURCES), **dict(facets.SOLUTIONS)},
+        "offer": offers,
+        "need": offers,
         "maturity": dict(facets.MATURITY),
         "region": {**regions.LAENDER, **regions.KNOWN},
     }
-    names["need"] = names["offer"]
 
     def label(facet: str, key: Hashable) -> object:
         return names.get(facet, {}).get(key, key)
@@ -563,107 +651,52 @@ def _labels(project_id: int) -> Labels:
     return label
 
 
-def _text_relevance(kind: str, viewer_kind: str, viewer, project_id: int) -> dict[int, float]:
+def text_query(title: str, body: str) -> str:
+    """The viewer's own words that go into the full-text query: no stop words, each once, title first."""
+    chosen: dict[str, None] = {}
+    for word in _WORD.findall(f"{title}\n{body}"):
+        folded = word.casefold()
+        if folded not in STOPWORDS and not word.isdigit() and folded not in chosen:
+            chosen[folded] = None
+            if len(chosen) == TEXT_QUERY_WORDS:
+                break
+    return " ".join(chosen)
+
+
+def text_relevance(kind: str, viewer_kind: str, viewer, project_id: int) -> dict[int, float]:
     """Full-text relevance of the catalogue ``kind`` to the viewer's own words, scaled so the best hit is 1."""
     from .search import document, search
 
-    title, body = document(viewer_kind, viewer)
-    hits = search(kind, f"{title}\n{body}", project_id=project_id, mode="any", limit=TEXT_HITS)
+    hits = search(kind, text_query(*document(viewer_kind, viewer)), project_id=project_id, mode="any",
+                  limit=TEXT_HITS)
     best = max((hit.score for hit in hits), default=0.0)
     if best <= 0:
         return {}
     return {hit.id: max(0.0, hit.score / best) for hit in hits}
 
 
-def _field_map(table, owner_column: str, ids_query) -> dict[int, set[int]]:
-    """owner id -> field ids, for the owners ``ids_query`` selects: one query."""
-    owner = table.c[owner_column]
-    found: dict[int, set[int]] = {}
-    for owner_id, field_id in db.session.execute(
-        db.select(owner, table.c.field_id).where(owner.in_(ids_query))
-    ):
-        found.setdefault(owner_id, set()).add(field_id)
-    return found
+def _recommend(viewer_kind: str, item, limit: int, weights: Weights | None, exclude: Iterable[int]) -> list[Suggestion]:
+    project_id = item.project_id
+    weights = weights or project_weights(project_id)
+    if viewer_kind == CHALLENGE:
+        viewer, other = challenge_profile(item), INITIATIVE
+    else:
+        viewer, other = initiative_profile(item), CHALLENGE
+    text = text_relevance(other, viewer_kind, item, project_id) if weights.text > 0 else None
+    candidates = _profiles(project_id, other)
+    excluded = set(exclude)
+    if excluded:
+        candidates = [candidate for candidate in candidates if candidate.id not in excluded]
+    return rank(viewer, candidates, weights, text=text, labels=_labels(project_id), limit=limit)
 
 
 def recommend_for_challenge(challenge, limit: int = 10, *, weights: Weights | None = None,
                             exclude: Iterable[int] = ()) -> list[Suggestion]:
     """Initiatives for a challenge, best first (ids of :class:`.models.Initiative`); see the module docstring."""
-    from .models import Initiative, initiative_fields
-
-    project_id = challenge.project_id
-    weights = weights or project_weights(project_id)
-    viewer = challenge_profile(challenge)
-    text = _text_relevance("initiative", "challenge", challenge, project_id) if weights.text > 0 else None
-
-    # Candidates share something with the challenge: a facet, what it offers, its region, or words.
-    shares = [
-        Initiative.sdg_mask.op("&")(challenge.sdg_mask or 0) != 0,
-        Initiative.target_mask.op("&")(challenge.target_mask or 0) != 0,
-        Initiative.need_mask.op("&")(challenge.offer_mask or 0) != 0,
-    ]
-    if viewer.fields:
-        shares.append(Initiative.id.in_(
-            db.select(initiative_fields.c.initiative_id).where(initiative_fields.c.field_id.in_(viewer.fields))))
-    region = viewer.regions[0]
-    if region == regions.NATIONWIDE:
-        shares.append(db.true())
-    else:
-        for code in (regions.NATIONWIDE, region[:2]):
-            shares += [Initiative.regions_text.like(f"{code}%"), Initiative.regions_text.like(f"%;{code}%")]
-    if text:
-        shares.append(Initiative.id.in_(sorted(text)))
-    selected = (db.select(Initiative.id, Initiative.sdg_mask, Initiative.target_mask, Initiative.offer_mask,
-                          Initiative.need_mask, Initiative.regions_text, Initiative.maturity)
-                .where(Initiative.project_id == project_id, db.or_(*shares)))
-    rows = db.session.execute(selected).all()
-    fields = _field_map(initiative_fields, "initiative_id", selected.with_only_columns(Initiative.id))
-    excluded = set(exclude)
-    candidates = [
-        Profile(row.id, INITIATIVE, frozenset(fields.get(row.id, ())), _keys(row.sdg_mask, "sdg"),
-                _keys(row.target_mask, "target"), _keys(row.offer_mask, "solution"), _keys(row.need_mask, "resource"),
-                _initiative_regions(row.regions_text), row.maturity)
-        for row in rows if row.id not in excluded
-    ]
-    return rank(viewer, candidates, weights, text=text, labels=_labels(project_id), limit=limit)
+    return _recommend(CHALLENGE, challenge, limit, weights, exclude)
 
 
 def recommend_for_initiative(initiative, limit: int = 10, *, weights: Weights | None = None,
                              exclude: Iterable[int] = ()) -> list[Suggestion]:
     """Challenges for an initiative, best first (ids of :class:`.models.Challenge`); see the module docstring."""
-    from .models import Challenge, challenge_fields
-
-    project_id = initiative.project_id
-    weights = weights or project_weights(project_id)
-    viewer = initiative_profile(initiative)
-    text = _text_relevance("challenge", "initiative", initiative, project_id) if weights.text > 0 else None
-
-    # Candidates share something with the initiative: a facet, what it needs, a region, or words.
-    shares = [
-        Challenge.sdg_mask.op("&")(initiative.sdg_mask or 0) != 0,
-        Challenge.target_mask.op("&")(initiative.target_mask or 0) != 0,
-        Challenge.offer_mask.op("&")(initiative.need_mask or 0) != 0,
-    ]
-    if viewer.fields:
-        shares.append(Challenge.id.in_(
-            db.select(challenge_fields.c.challenge_id).where(challenge_fields.c.field_id.in_(viewer.fields))))
-    if regions.NATIONWIDE in viewer.regions:
-        shares.append(db.true())
-    else:
-        lands = sorted({code[:2] for code in viewer.regions})
-        shares += [Challenge.region == regions.NATIONWIDE, db.func.substr(Challenge.region, 1, 2).in_(lands)]
-    if text:
-        shares.append(Challenge.id.in_(sorted(text)))
-    selected = (db.select(Challenge.id, Challenge.sdg_mask, Challenge.target_mask, Challenge.offer_mask,
-                          Challenge.region, Challenge.status)
-                .where(Challenge.project_id == project_id, db.or_(*shares)))
-    rows = db.session.execute(selected).all()
-    fields = _field_map(challenge_fields, "challenge_id", selected.with_only_columns(Challenge.id))
-    excluded = set(exclude)
-    candidates = [
-        Profile(row.id, CHALLENGE, frozenset(fields.get(row.id, ())), _keys(row.sdg_mask, "sdg"),
-                _keys(row.target_mask, "target"), _keys(row.offer_mask, "resource"), frozenset(),
-                (row.region or regions.NATIONWIDE,), row.status)
-        for row in rows if row.id not in excluded
-    ]
-    return rank(viewer, candidates, weights, text=text, labels=_labels(project_id), limit=limit)
+    return _recommend(INITIATIVE, initiative, limit, weights, exclude)
