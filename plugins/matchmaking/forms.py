@@ -96,7 +96,8 @@ class InitiativeForm(FlaskForm):
 
 class InterestForm(FlaskForm):
     sender = SelectField(_l("As"), choices=[], validate_choice=True)
-    challenge = SelectField(_l("For your challenge (optional)"), choices=[], validate_choice=True)
+    # Checked in the view: the challenge must be the sender's own.
+    challenge = SelectField(_l("For your challenge (optional)"), choices=[], validate_choice=False)
     message = TextAreaField(_l("A short message (optional)"), validators=[Optional(), Length(max=SHORT_MAX)],
                             filters=[_strip], description=_l("Why you are interested, at most 500 characters."))
 

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import and_, or_, select
 
 from core.toolkit import (
-    ConfirmForm, DomainError, _, abort, can, current_user, db, flash, get_or_404, posting_limit, redirect,
+    ConfirmForm, DomainError, _, abort, can, current_user, db, flash, get_or_404, parse_int, posting_limit, redirect,
     render_template, request, require, safe_next, url_for, wants_fragment,
 )
 
@@ -118,20 +118,23 @@ def mark(slug, target_kind, target_id):
         return render_template("matchmaking/interest.html", project=project, panel=panel(project, target, item),
                                current_tab="dashboard")
     require("interest.mark", item)
-    info = panel(project, target, item)
-    form = info["form"]
-    if form is None or not form.validate_on_submit():
-        message = _("Please check the form.") if form is not None else _("You have already shown interest.")
+    # Every organisation of mine on the other side may post: the state machine answers a second click,
+    # a crossing interest (mutual) and a block; the panel only hides the form where it makes no sense.
+    senders = [o for o in my_organisations(project) if (o.kind == PUBLIC_BODY) != (target.kind == PUBLIC_BODY)]
+    form = interest_form(project, target, item, senders)
+    if not form.validate_on_submit():
+        message = _("Please check the form.")
         if wants_fragment():
             return _panel_response(project, target, item, status=400, form=form, error=message)
         flash(message, "error")
         return redirect(item_url(item))
     sender = db.session.get(Organisation, int(form.sender.data))
     challenge = item if isinstance(item, Challenge) else None
-    if form.challenge.data:
-        challenge = db.session.get(Challenge, int(form.challenge.data))
+    challenge_id = parse_int(form.challenge.data)
+    if challenge_id is not None and target.kind != PUBLIC_BODY:
+        challenge = db.session.get(Challenge, challenge_id)
         if challenge is None or challenge.organisation_id != sender.id:
-            abort(400)
+            challenge = None  # not the sender's own: ignore it
     initiative = item if isinstance(item, Initiative) else None
     try:
         result = machine.mark(sender, target, challenge=challenge, initiative=initiative,
