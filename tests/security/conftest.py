@@ -3,8 +3,10 @@
 The demo (``core.demo.seed_demo``) gives a project in each state a real
 deployment has: a draft open for comments (with a document, comments and
 replies), one whose commenting ended and one that starts later, an open idea
-collection, ideas being rated, and a poll people have answered. On top:
+collection, ideas being rated, a poll people have answered, and whatever the
+other built-in plugins seed (matchmaking's catalogues). On top:
 
+- ``participant``: a registered user with no role and no contribution yet;
 - ``elsewhere``: a project whose initiator and moderator hold no role in any
   demo project (``other_initiator``, ``other_moderator``), so "staff, but of
   another project" is a role of its own;
@@ -23,9 +25,16 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
+
 from core.extensions import db
 
-ALL_PLUGINS = ["comments", "commenting", "ideas", "voting"]
+
+def built_in_plugins() -> list[str]:
+    """Every plugin that ships with Mitsprache: a new one is attacked (and must be covered) at once."""
+    from core.plugins import available_plugins
+
+    return sorted(name for name, plugin in available_plugins().items() if plugin.source == "built-in")
+
 
 #: The demo's projects by what they are good for.
 SLUGS = SimpleNamespace(
@@ -47,10 +56,11 @@ def demo_site(make_app, clock):
     from core.services import add_phase, create_project, create_user, grant_role
     from plugins.voting.models import Option, Poll, Question
 
-    app = make_app(plugins=ALL_PLUGINS)
+    app = make_app(plugins=built_in_plugins())
     with app.app_context():
         demo = seed_demo()
         people = dict(demo.users)
+        people["participant"] = create_user("participant@example.org", "password-participant", "Participant")
         people["other_initiator"] = create_user("other-initiator@example.org", "password-other", "Other initiator")
         people["other_moderator"] = create_user("other-moderator@example.org", "password-other", "Other moderator")
         elsewhere = create_project(SLUGS.elsewhere, "Elsewhere", "<p>Run by others.</p>",

@@ -16,6 +16,7 @@ Set ``MITSPRACHE_FUZZ_EXAMPLES`` to fuzz longer locally.
 """
 from __future__ import annotations
 
+import importlib
 import io
 import logging
 import os
@@ -32,7 +33,7 @@ from wtforms.fields.core import UnboundField
 from core.extensions import db
 from core.numbers import MAX_ID
 
-EXAMPLES_PER_ROUTE = int(os.environ.get("MITSPRACHE_FUZZ_EXAMPLES", "5"))
+EXAMPLES_PER_ROUTE = int(os.environ.get("MITSPRACHE_FUZZ_EXAMPLES", "4"))
 
 ROLES = ["anonymous", "participant", "moderator", "initiator", "admin"]
 ROLE_USER = {"participant": "anna", "moderator": "moderator", "initiator": "initiator", "admin": "admin"}
@@ -49,20 +50,39 @@ NASTY_STRINGS = [
 #: Query string keys the views read (request.args); other keys are harmless noise.
 QUERY_KEYS = ["page", "sort", "q", "category", "after", "focus", "next", "email", "format", "kind"]
 
-ROUTE_PARAM = re.compile(r"<(?:(?P<converter>\w+)(?:\([^)]*\))?:)?(?P<name>\w+)>")
+ROUTE_PARAM = re.compile(r"<(?:(?P<converter>\w+)(?:\((?P<args>[^)]*)\))?:)?(?P<name>\w+)>")
 
-#: Where each URL parameter's real values come from: (model, id column, project id column).
+#: Where each URL parameter's real values come from: models ("module:Class") with ``id`` and ``project_id``.
 ID_SOURCES = {
-    "comment_id": ("plugins.comments.models", "Comment"),
-    "document_id": ("plugins.commenting.models", "Document"),
-    "chapter_id": ("plugins.commenting.models", "Chapter"),
-    "paragraph_id": ("plugins.commenting.models", "Paragraph"),
-    "idea_id": ("plugins.ideas.models", "Idea"),
-    "item_id": ("plugins.ideas.models", "Idea"),
-    "category_id": ("plugins.ideas.models", "Category"),
-    "phase_id": ("core.models", "Phase"),
-    "role_id": ("core.models", "ProjectRole"),
+    "comment_id": ["plugins.comments.models:Comment"],
+    "document_id": ["plugins.commenting.models:Document"],
+    "chapter_id": ["plugins.commenting.models:Chapter"],
+    "paragraph_id": ["plugins.commenting.models:Paragraph"],
+    "idea_id": ["plugins.ideas.models:Idea"],
+    "category_id": ["plugins.ideas.models:Category"],
+    "phase_id": ["core.models:Phase"],
+    "role_id": ["core.models:ProjectRole"],
+    "item_id": ["plugins.ideas.models:Idea", "plugins.matchmaking.models:Organisation",
+                "plugins.matchmaking.models:Challenge", "plugins.matchmaking.models:Initiative"],
+    "target_id": ["plugins.commenting.models:Paragraph", "plugins.commenting.models:Chapter",
+                  "plugins.ideas.models:Idea", "plugins.matchmaking.models:Organisation",
+                  "plugins.matchmaking.models:Challenge", "plugins.matchmaking.models:Initiative"],
+    "interest_id": ["plugins.matchmaking.models:Interest"],
+    "introduction_id": ["plugins.matchmaking.models:Introduction"],
+    "connection_id": ["plugins.matchmaking.models:Connection"],
+    "wish_id": ["plugins.matchmaking.models:Wish"],
+    "field_id": ["plugins.matchmaking.models:Field"],
+    "report_id": ["plugins.matchmaking.models:Report"],
 }
+
+
+def _model(source: str):
+    """The model class named "module:Class", or None when that plugin is not installed."""
+    module, _sep, name = source.partition(":")
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ImportError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -72,9 +92,10 @@ class Route:
     method: str
 
     @property
-    def params(self) -> list[tuple[str, str]]:
-        """(converter, name) of each URL parameter."""
-        return [(m["converter"] or "default", m["name"]) for m in ROUTE_PARAM.finditer(self.rule)]
+    def params(self) -> list[tuple[str, str, list[str]]]:
+        """(converter, name, the values an ``any(…)`` converter allows) of each URL parameter."""
+        return [(m["converter"] or "default", m["name"], re.findall(r"\w+", m["args"] or ""))
+                for m in ROUTE_PARAM.finditer(self.rule)]
 
     def url(self, values: dict[str, str]) -> str:
         def fill(match):
@@ -111,25 +132,20 @@ class Pools:
     """Real values from the site's database: ids per URL parameter and project, slugs, poll questions."""
 
     def __init__(self, app):
-        from core.models import Phase, Project
-        from plugins.commenting.models import Chapter, Paragraph
-        from plugins.ideas.models import Category, Idea
+        from core.models import Project
+        from plugins.ideas.models import Category
         from plugins.voting.models import Question
 
         with app.app_context():
             projects = {p.id: p.slug for p in db.session.scalars(db.select(Project))}
             self.slugs = sorted(projects.values())
             self.ids: dict[str, dict[str, list[int]]] = {}
-            for name, (module, model_name) in ID_SOURCES.items():
-                model = getattr(__import__(module, fromlist=[model_name]), model_name)
+            for name, sources in ID_SOURCES.items():
                 by_slug: dict[str, list[int]] = {}
-                for ident, project_id in db.session.execute(db.select(model.id, model.project_id).order_by(model.id)):
-                    by_slug.setdefault(projects[project_id], []).append(ident)
+                for model in filter(None, map(_model, sources)):
+                    for ident, project_id in db.session.execute(db.select(model.id, model.project_id)):
+                        by_slug.setdefault(projects[project_id], []).append(ident)
                 self.ids[name] = by_slug
-            self.ids["target_id"] = {
-                slug: sorted(self.ids["paragraph_id"].get(slug, []) + self.ids["idea_id"].get(slug, []))
-                for slug in self.slugs
-            }
             self.ids["question_id"] = {}
             self.answers: dict[str, list[str]] = {}
             for question in db.session.scalars(db.select(Question)):
@@ -138,10 +154,6 @@ class Pools:
                 self.answers[f"q{question.id}"] = [str(o.id) for o in question.options] or ["A text answer"]
             self.categories = [str(i) for i in db.session.scalars(db.select(Category.id))]
             self.comments = [str(i) for ids in self.ids["comment_id"].values() for i in ids]
-            self.chapters = [str(i) for i in db.session.scalars(db.select(Chapter.id))]
-            self.paragraphs = [str(i) for i in db.session.scalars(db.select(Paragraph.id))]
-            self.ideas = [str(i) for i in db.session.scalars(db.select(Idea.id))]
-            self.phases = [str(i) for i in db.session.scalars(db.select(Phase.id))]
 
     def ids_for(self, name: str, slug: str) -> list[int]:
         by_slug = self.ids.get(name, {})
@@ -334,18 +346,18 @@ def url_values(route: Route, pools: Pools, plausible):
 
     def for_slug(slug: str | None):
         parts = {}
-        for converter, name in route.params:
+        for converter, name, allowed in route.params:
             if name == "slug":
                 parts[name] = st.just(slug) if slug is not None else URL_TEXT
             elif converter == "int":
                 real = pools.ids_for(name, slug) or [1]
                 parts[name] = st.one_of(st.sampled_from(real), st.sampled_from(EXTREME_INTS)).map(str)
             else:
-                parts[name] = st.one_of(st.sampled_from(URL_WORDS.get(name, URL_WORDS["*"]) + plausible["_tokens"]),
-                                        URL_TEXT)
+                words = allowed or URL_WORDS.get(name, URL_WORDS["*"])
+                parts[name] = st.one_of(st.sampled_from(words + plausible["_tokens"]), URL_TEXT)
         return st.fixed_dictionaries(parts)
 
-    if not any(name == "slug" for _converter, name in route.params):
+    if not any(name == "slug" for _converter, name, _allowed in route.params):
         return for_slug(None)
     return st.one_of(*[for_slug(slug) for slug in pools.slugs], for_slug(None))
 
@@ -353,8 +365,9 @@ def url_values(route: Route, pools: Pools, plausible):
 #: Real words for URL parameters that are not ids or slugs.
 URL_WORDS = {
     "direction": ["up", "down"],
-    "target_type": ["paragraph", "chapter", "idea"],
-    "item_type": ["idea", "paragraph"],
+    "target_type": ["paragraph", "chapter", "idea", "challenge", "initiative", "organisation"],
+    "target_kind": ["challenge", "initiative", "organisation"],
+    "item_type": ["idea", "paragraph", "challenge", "initiative"],
     "key": ["comments", "ideas", "votes"],
     "fmt": ["csv", "xlsx"],
     "plugin": ["comments", "commenting", "ideas", "voting"],
