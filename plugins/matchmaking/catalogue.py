@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal_column, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from core.toolkit import MAX_PAGE, _l, db, parse_int
@@ -209,16 +209,19 @@ def initiatives_of(org) -> list[Initiative]:
 def region_counts(project) -> dict[str, dict[str, int]]:
     """Per Land: challenges located there, initiatives based there (by their organisation's region)."""
     counts: dict[str, dict[str, int]] = {code: {"challenges": 0, "initiatives": 0} for code in regions.LAENDER}
+    def land(column):  # literal positions: PostgreSQL wants GROUP BY to repeat the selected expression exactly
+        return func.substr(column, literal_column("1"), literal_column("2"))
+
     for region, n in db.session.execute(
-        select(func.substr(Challenge.region, 1, 2), func.count(Challenge.id))
-        .where(Challenge.project_id == project.id).group_by(func.substr(Challenge.region, 1, 2))
+        select(land(Challenge.region), func.count(Challenge.id))
+        .where(Challenge.project_id == project.id).group_by(land(Challenge.region))
     ):
         if region in counts:
             counts[region]["challenges"] = n
     for region, n in db.session.execute(
-        select(func.substr(Organisation.region, 1, 2), func.count(Initiative.id))
+        select(land(Organisation.region), func.count(Initiative.id))
         .join(Organisation, Organisation.id == Initiative.organisation_id)
-        .where(Initiative.project_id == project.id).group_by(func.substr(Organisation.region, 1, 2))
+        .where(Initiative.project_id == project.id).group_by(land(Organisation.region))
     ):
         if region in counts:
             counts[region]["initiatives"] = n
