@@ -104,7 +104,9 @@ def decide(user, action: str, obj, project):
             return denied
         return True if is_organiser(user, project) else Decision.deny(_("Only the organisers verify organisations."))
     if action == "recommendations.toggle":
-        return _logged_in(user) or True
+        # Not ``_logged_in(user) or True``: a refusal is a falsy Decision, so ``or`` turned it into a yes.
+        denied = _logged_in(user)
+        return denied if denied is not None else True
     return None
 
 
