@@ -45,6 +45,7 @@ SLUGS = SimpleNamespace(
     ideas="spielplatz-ideen",             # ideas open
     poll="umfrage-stadtpark",             # poll open and answered (locked)
     poll_draft="umfrage-entwurf",         # poll not yet open, editable
+    matchmaking="innovationsnetz-niedersachsen",  # matchmaking open: Ben acts for a public body, Anna for an initiative
     elsewhere="elsewhere",                # other people's project
 )
 
