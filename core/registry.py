@@ -140,9 +140,11 @@ class ItemType:
     ``url(item)`` links to where the item is shown (with an anchor).
 
     Optional: ``title(item)`` names one item for people ("Idea: Mehr Bäume");
-    ``visible(item)`` says whether the current user may see it (default: anyone
-    who may see its project; an idea hidden by moderators says no except to
-    them, and then its discussion is hidden too); ``offers`` names what other
+    ``hidden(item)`` says the owner's moderators took it out of participation
+    (nobody rates it any more, its votes stop counting); ``visible(item)`` says
+    whether the current user may see it (default: anyone who may see its
+    project; an idea hidden by moderators says no except to them, and then its
+    discussion is hidden too); ``offers`` names what other
     plugins may do with such items ("comments": people discuss them; "votes":
     they can be rated in a rating phase); ``endpoint`` is the list view (called
     with ``slug=``) that leads to the items; ``export_key`` the owner's
@@ -155,6 +157,7 @@ class ItemType:
     url: Callable[[Any], str]
     title: Callable[[Any], str] | None = None
     visible: Callable[[Any], bool] | None = None
+    hidden: Callable[[Any], bool] | None = None
     offers: frozenset[str] = frozenset()
     plural: Any = None
     endpoint: str | None = None
@@ -169,6 +172,13 @@ class ItemType:
     @property
     def exports_as(self) -> str:
         return self.export_key or f"{self.type}s"
+
+    def load_active(self, ids: list[int]) -> dict[int, Any]:
+        """Like ``load``, without the items the owner's moderators took out of participation."""
+        items = self.load(ids)
+        if self.hidden is None:
+            return items
+        return {ident: item for ident, item in items.items() if not self.hidden(item)}
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """Commenting: a city publishes a draft (documents of chapters and paragraphs); people comment paragraph by paragraph.
 
 Phase kind ``commenting`` grants ``comment.create`` and ``comment.rate``; the
-discussions themselves come from the ``comments`` plugin, to which this plugin
-registers two commentable types, ``paragraph`` and ``chapter``. See README.md.
+discussions themselves come from the ``comments`` plugin, which finds this
+plugin's two item types, ``paragraph`` and ``chapter``, in the core. See README.md.
 """
 from __future__ import annotations
 
@@ -34,18 +34,12 @@ def register_phase_kinds(register):
     ))
 
 
-@hookimpl(optionalhook=True)
-def register_commentables(register):
-    from plugins.commenting import services
+@hookimpl
+def register_item_types(register):
+    from .items import item_types
 
-    from .discussion import CHAPTER, PARAGRAPH, api
-
-    commentable = api().Commentable
-    # The moderation queue names each paragraph by its number ("Paragraph: 2.3").
-    register(commentable(type=PARAGRAPH, label=_l("Paragraph"), load=services.load_paragraphs, url=services.paragraph_url,
-                         title=services.paragraph_title))
-    register(commentable(type=CHAPTER, label=_l("Chapter"), load=services.load_chapters, url=services.chapter_url,
-                         title=services.chapter_title))
+    for item_type in item_types():
+        register(item_type)
 
 
 @hookimpl
@@ -53,10 +47,12 @@ def check_permission(user, action, obj, project):
     """Paragraphs and chapters are discussed only while a ``commenting`` phase is open, whatever else is."""
     if action not in FEATURES:
         return None
-    from .discussion import CHAPTER, PARAGRAPH, api
+    from plugins.comments.api import phase_bound
+
+    from .items import CHAPTER, PARAGRAPH
     from .models import Chapter, Paragraph
 
-    return api().phase_bound(action, obj, project, kinds={KIND}, types={PARAGRAPH, CHAPTER}, models=(Paragraph, Chapter))
+    return phase_bound(action, obj, project, kinds={KIND}, types={PARAGRAPH, CHAPTER}, models=(Paragraph, Chapter))
 
 
 @hookimpl

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from . import discussion, services
+from plugins.comments import api as comments
+
+from . import services
 
 CLIMATE = """# Klimastrategie 2030 – Entwurf
 
@@ -106,7 +108,7 @@ def seed(demo) -> None:
     def at(days, hours=0):
         return start + timedelta(days=days, hours=hours)
 
-    add = discussion.add_comment
+    add = comments.add_comment
     c1 = add("paragraph", paragraphs[1].id, climate, users["anna"],
              "Warum fehlt die Landwirtschaft als eigener Punkt? Im Umland ist sie eine große Quelle.", created_at=at(0, 3))
     add("paragraph", paragraphs[1].id, climate, users["initiator"],
@@ -158,18 +160,10 @@ def seed(demo) -> None:
 
 
 def _rate_some(demo, paragraphs) -> None:
-    """Some agreement for the demo's comments, through the comments plugin's vote service."""
-    try:
-        from plugins.comments.models import Comment
-        from plugins.comments.services import set_vote
-    except ImportError:  # a different comments implementation: the demo simply has no votes
-        return
-    from core.toolkit import db
-
-    rows = [r for r in discussion.iter_comments(paragraphs[0].project_id) if r.parent_id is None]
+    """Some agreement for the demo's comments, through the comments plugin's API."""
+    rows = [r for r in comments.iter_comments(paragraphs[0].project_id) if r.parent_id is None]
     voters = [demo.users[k] for k in ("anna", "ben", "cem", "dora", "moderator")]
     for index, row in enumerate(rows):
-        comment = db.session.get(Comment, row.id)
         for number, voter in enumerate(voters[: (index % 4) + 1]):
             if voter.display_name != row.author_name:
-                set_vote(comment, voter, -1 if (index + number) % 5 == 4 else 1)
+                comments.rate_comment(row.id, voter, -1 if (index + number) % 5 == 4 else 1)

@@ -14,7 +14,10 @@ from flask_babel import lazy_gettext as _l
 
 from core.toolkit import Exporter
 
-from . import discussion, services
+from plugins.comments import api as comments
+
+from . import services
+from .items import CHAPTER, PARAGRAPH
 
 KEY = "document-comments"
 
@@ -45,22 +48,21 @@ def status_labels() -> dict[str, str]:
 
 def rows(project):
     paragraph_places, chapter_places = services.places(project)
-    get_commentable = getattr(discussion.api(), "get_commentable", None)
     with _locale_context():
         labels = status_labels()
         whole_chapter = _("(the chapter as a whole)")
         removed = _("(deleted from the document)")
         type_labels = {}
-    for row in discussion.iter_comments(project.id):
-        if row.target_type == discussion.PARAGRAPH:
+    for row in comments.iter_comments(project.id):
+        if row.target_type == PARAGRAPH:
             place = paragraph_places.get(row.target_id)
             excerpt = place.excerpt if place else removed
-        elif row.target_type == discussion.CHAPTER:
+        elif row.target_type == CHAPTER:
             place = chapter_places.get(row.target_id)
             excerpt = whole_chapter if place else removed
         else:
             # Comments on other plugins' items (ideas …): keep them, so this export replaces the plain one.
-            commentable = get_commentable(row.target_type) if get_commentable else None
+            commentable = comments.get_commentable(row.target_type)
             if commentable is None:
                 continue  # its plugin is disabled
             if row.target_type not in type_labels:

@@ -9,7 +9,9 @@ from sqlalchemy.orm import joinedload
 
 from core.toolkit import clean_html, db, Project
 
-from . import discussion
+from plugins.comments import api as comments
+
+from .items import CHAPTER, PARAGRAPH
 from .importer import MarkdownImportError, ParsedDocument, parse
 from .models import Chapter, Document, Paragraph
 
@@ -159,15 +161,15 @@ def chapter_title(chapter: Chapter) -> str:
 def comment_count_of_document(document: Document) -> int:
     chapter_ids = [c.id for c in chapters_of(document)]
     by_chapter = paragraph_ids_by_chapter(chapter_ids)
-    return discussion.count_all(chapter_ids, [p for ids in by_chapter.values() for p in ids])
+    return _count_all(chapter_ids, [p for ids in by_chapter.values() for p in ids])
 
 
 def comment_count_of_chapter(chapter: Chapter) -> int:
-    return discussion.count_all([chapter.id], paragraph_ids_by_chapter([chapter.id])[chapter.id])
+    return _count_all([chapter.id], paragraph_ids_by_chapter([chapter.id])[chapter.id])
 
 
 def comment_count_of_paragraph(paragraph: Paragraph) -> int:
-    return discussion.count_all([], [paragraph.id])
+    return _count_all([], [paragraph.id])
 
 
 def create_document(project: Project, title: str, preamble_html: str = "") -> Document:
@@ -263,3 +265,9 @@ def import_markdown(project: Project, source: bytes | str, document: Document | 
     db.session.flush()
     db.session.expire(document, ["chapters"])
     return fill(document, parsed)
+
+
+def _count_all(chapter_ids, paragraph_ids) -> int:
+    """Comments on these chapters and paragraphs together (as the comments plugin counts them)."""
+    return (sum(comments.comment_counts(CHAPTER, chapter_ids).values())
+            + sum(comments.comment_counts(PARAGRAPH, paragraph_ids).values()))

@@ -5,7 +5,10 @@ from datetime import date, timedelta
 
 from core.toolkit import Project
 
-from . import discussion, services
+from plugins.comments import api as comments
+
+from . import services
+from .items import CHAPTER, PARAGRAPH
 
 CHART_WIDTH = 640
 CHART_HEIGHT = 160
@@ -13,8 +16,8 @@ CHART_HEIGHT = 160
 
 def overview(project: Project) -> dict:
     paragraph_places, chapter_places = services.places(project)
-    paragraph_counts = discussion.counts(discussion.PARAGRAPH, list(paragraph_places))
-    chapter_counts = discussion.counts(discussion.CHAPTER, list(chapter_places))
+    paragraph_counts = comments.comment_counts(PARAGRAPH, list(paragraph_places))
+    chapter_counts = comments.comment_counts(CHAPTER, list(chapter_places))
 
     chapters = []
     for chapter_id, place in chapter_places.items():
@@ -40,7 +43,7 @@ def overview(project: Project) -> dict:
     )
     top = [row for row in top if row["count"]][:10]
 
-    days = fill_days(discussion.comments_per_day(project.id))
+    days = fill_days(comments.comments_per_day(project.id))
     total = sum(paragraph_counts.values()) + sum(chapter_counts.values())
     return {
         "chapters": chapters,

@@ -14,7 +14,10 @@ from core.toolkit import (
     participation_decision, render_page_or_fragment, require, wants_fragment,
 )
 
-from . import KIND, discussion, services, stats
+from plugins.comments import api as comments
+
+from . import KIND, services, stats
+from .items import CHAPTER, PARAGRAPH
 from .forms import ChapterForm, DeleteForm, DocumentForm, ImportForm, ParagraphForm
 from .importer import MarkdownImportError
 from .markup import html_to_markdown, markdown_to_html
@@ -83,10 +86,10 @@ def _chapter_totals(chapter_ids, paragraph_counts: dict | None = None) -> dict[i
     Pass a dict as ``paragraph_counts`` to receive the per-paragraph counts too.
     """
     by_chapter = services.paragraph_ids_by_chapter(chapter_ids)
-    counts = discussion.counts(discussion.PARAGRAPH, [p for ids in by_chapter.values() for p in ids])
+    counts = comments.comment_counts(PARAGRAPH, [p for ids in by_chapter.values() for p in ids])
     if paragraph_counts is not None:
         paragraph_counts.update(counts)
-    chapter_counts = discussion.counts(discussion.CHAPTER, chapter_ids)
+    chapter_counts = comments.comment_counts(CHAPTER, chapter_ids)
     return {cid: chapter_counts.get(cid, 0) + sum(counts.get(p, 0) for p in ids) for cid, ids in by_chapter.items()}
 
 
@@ -147,7 +150,7 @@ def chapter(slug, chapter_id):
             previous=chapters[index - 1] if index > 0 else None,
             next=chapters[index + 1] if index + 1 < len(chapters) else None,
             # The chapter's own discussion sits below the whole text; it loads when scrolled into view.
-            chapter_thread_url=discussion.thread_url(discussion.CHAPTER, current.id),
+            chapter_thread_url=comments.thread_url(CHAPTER, current.id),
             **common,
         )
 
@@ -170,7 +173,7 @@ def paragraph(slug, paragraph_id):
         "commenting/paragraph.html", "commenting/_discussion.html", project=project, document=current.document,
         chapter=current, paragraph=item, number=f"{chapters.index(current) + 1}.{siblings.index(item) + 1}",
         # In place below the paragraph (an <h2> on the chapter page) or as the page's own section.
-        thread=discussion.thread_html(discussion.PARAGRAPH, item.id, project, heading_level=3 if fragment else 2),
+        thread=comments.thread_html(PARAGRAPH, item.id, project, heading_level=3 if fragment else 2),
         **({} if fragment else _participation(project)),
     )
 

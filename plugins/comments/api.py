@@ -24,25 +24,22 @@ from flask import current_app, render_template, url_for
 from markupsafe import Markup
 from sqlalchemy import delete, func, select
 
-from core.toolkit import bump_content_version, db
+from core.toolkit import bump_content_version, db, ItemType
 
-from .models import AGREE, DELETED, DISAGREE, Comment, Vote
+from .models import AGREE, DELETED, DISAGREE, Comment
+from .queries import vote_count
+from .targets import CAPABILITY, discussable
+from .targets import target_type as target_type_of
 
 
 @dataclass(frozen=True)
 class Commentable:
-    """A kind of object people can discuss.
+    """The older way to make objects discussable; new plugins declare an ``ItemType`` in the core.
 
-    ``type`` is a short name ("paragraph", "idea"); ``label`` a (lazy) translated
-    noun; ``load(ids)`` returns ``{id: obj}`` in one query, each ``obj`` with a
-    ``.project``; ``url(obj)`` links to where the object is shown (with anchor).
-
-    Optional, with the same meaning as the core's ``ItemType``: ``title(obj)``
-    names one object after its label, where a list mixes many (the moderation
-    queue: "Paragraph: 2.3"; default: its ``title`` attribute); ``visible(obj)``
-    says whether the current user may see it (default: whoever may see its
-    project). An object hidden by moderators says no except to them, and its
-    discussion is then refused (404) to everybody else too.
+    ``register_commentables`` still accepts these, so plugins written for it keep
+    working: each is read as ``ItemType(..., offers={"comments"})`` with the same
+    ``type``, ``label``, ``load(ids)``, ``url(obj)`` and optional ``title(obj)``
+    and ``visible(obj)``.
     """
 
     type: str
@@ -52,13 +49,9 @@ class Commentable:
     title: Callable[[Any], str] | None = None
     visible: Callable[[Any], bool] | None = None
 
-    def title_of(self, obj: Any) -> str:
-        if self.title is not None:
-            return str(self.title(obj))
-        return str(getattr(obj, "title", "") or "")
-
-    def visible_to_reader(self, obj: Any) -> bool:
-        return self.visible is None or bool(self.visible(obj))
+    def as_item_type(self) -> ItemType:
+        return ItemType(self.type, self.label, load=self.load, url=self.url, title=self.title, visible=self.visible,
+                        offers=frozenset({CAPABILITY}))
 
 
 @dataclass(frozen=True)
@@ -80,30 +73,14 @@ class CommentRow:
     moderator_remark: str | None
 
 
-RESERVED_TYPES = frozenset({"c", "moderation"})  # path segments the comment URLs use
+def commentables() -> dict[str, ItemType]:
+    """Every item type people can discuss, by name (see :mod:`.targets`)."""
+    return discussable()
 
 
-def commentables() -> dict[str, Commentable]:
-    """Every registered commentable type, collected once per app from ``register_commentables``."""
-    ext = current_app.extensions
-    found = ext.get("comments.commentables")
-    if found is None:
-        found = {}
-
-        def register(commentable: Commentable) -> None:
-            if commentable.type in RESERVED_TYPES or "/" in commentable.type:
-                raise ValueError(f"{commentable.type!r} cannot be a commentable type name")
-            if commentable.type in found:
-                raise ValueError(f"commentable type {commentable.type!r} registered twice")
-            found[commentable.type] = commentable
-
-        ext["mitsprache"].pm.hook.register_commentables(register=register)
-        ext["comments.commentables"] = found
-    return found
-
-
-def get_commentable(target_type: str) -> Commentable | None:
-    return commentables().get(target_type)
+def get_commentable(target_type: str) -> ItemType | None:
+    """The item type ``target_type`` if people can discuss it (see :mod:`.targets`)."""
+    return target_type_of(target_type)
 
 
 #: The actions a discussion's own phase governs (editing and deleting follow ``comment.create``).
@@ -216,15 +193,6 @@ def delete_comments(target_type: str, target_id: int) -> int:
     return sum(count for _project_id, count in rows)
 
 
-def _vote_count(value: int):
-    return (
-        select(func.count(Vote.id))
-        .where(Vote.comment_id == Comment.id, Vote.value == value)
-        .correlate(Comment)
-        .scalar_subquery()
-    )
-
-
 def iter_comments(project_id: int, target_type: str | None = None) -> Iterator[CommentRow]:
     """Every comment of a project (including hidden and deleted ones), streamed for exports.
 
@@ -236,7 +204,7 @@ def iter_comments(project_id: int, target_type: str | None = None) -> Iterator[C
     query = (
         select(
             Comment.id, Comment.parent_id, Comment.target_type, Comment.target_id, User.display_name,
-            Comment.text, Comment.created_at, Comment.edited_at, _vote_count(AGREE), _vote_count(DISAGREE),
+            Comment.text, Comment.created_at, Comment.edited_at, vote_count(AGREE), vote_count(DISAGREE),
             Comment.status, Comment.moderation_reason, Comment.moderator_remark,
         )
         .join(User, User.id == Comment.author_id)
@@ -300,7 +268,15 @@ def add_comment(target_type: str, target_id: int, project, author, text: str, pa
     return comment
 
 
+def rate_comment(comment_id: int, user, value: int) -> None:
+    """Agree (1), disagree (-1) or withdraw (0) as ``user``, without checks: for demo content and imports."""
+    from .services import set_vote
+
+    set_vote(db.session.get(Comment, comment_id), user, value)
+
+
 __all__ = [
-    "Comment", "CommentRow", "Commentable", "add_comment", "comment_count_expression", "comment_counts",
-    "comments_per_day", "delete_comments", "iter_comments", "thread_html", "thread_url",
+    "Comment", "CommentRow", "Commentable", "add_comment", "commentables", "comment_count_expression", "comment_counts",
+    "comments_per_day", "delete_comments", "get_commentable", "rate_comment", "iter_comments", "phase_bound", "thread_html",
+    "thread_url",
 ]

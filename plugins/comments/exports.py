@@ -5,7 +5,8 @@ from flask_babel import lazy_gettext as _l
 
 from core.toolkit import Exporter
 
-from .api import get_commentable, iter_comments
+from .api import iter_comments
+from .targets import target_type as get_commentable
 
 HEADERS = [
     "id", "parent_id", "target_type", "target_id", "author", "text", "created_at", "edited_at",

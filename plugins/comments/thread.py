@@ -18,9 +18,11 @@ from markupsafe import Markup
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
-from core.toolkit import anonymous_page, can, db, Decision, User, wants_fragment
+from core.toolkit import anonymous_page, can, db, Decision, ItemType, User, wants_fragment
 
-from .api import Commentable, _vote_count, get_commentable
+from .queries import vote_count
+from .targets import target_type as get_commentable
+from .targets import visible_to_reader
 from .models import AGREE, DELETED, DISAGREE, HIDDEN, VISIBLE, Comment, Report, Vote
 
 PER_PAGE = 20
@@ -178,7 +180,7 @@ class ThreadView(Reader):
     target_id: int
     project: Any
     target: Any
-    commentable: Commentable
+    commentable: ItemType
     entries: list[Entry]
     total: int
     sort: str
@@ -198,7 +200,7 @@ class ThreadView(Reader):
         self.init_reader()
 
 
-def resolve_target(target_type: str, target_id: int) -> tuple[Commentable, Any]:
+def resolve_target(target_type: str, target_id: int) -> tuple[ItemType, Any]:
     """The commentable and the target object, or 404 (unknown type, missing id, invisible project or target).
 
     A target its owner hides from the reader (an idea hidden by moderation) hides its discussion
@@ -212,7 +214,7 @@ def resolve_target(target_type: str, target_id: int) -> tuple[Commentable, Any]:
         abort(404)
     if not can(current_user, "project.view", target.project):
         abort(404)
-    if not commentable.visible_to_reader(target) and not is_moderator(target.project):
+    if not visible_to_reader(commentable, target) and not is_moderator(target.project):
         abort(404)
     return commentable, target
 
@@ -230,7 +232,7 @@ def _order(sort: str):
     if sort == "oldest":
         return (Comment.created_at.asc(), Comment.id.asc())
     if sort == "agreed":
-        return (_vote_count(AGREE).desc(), Comment.created_at.desc(), Comment.id.desc())
+        return (vote_count(AGREE).desc(), Comment.created_at.desc(), Comment.id.desc())
     return (Comment.created_at.desc(), Comment.id.desc())
 
 
@@ -243,7 +245,7 @@ def _after(sort: str, anchor: Comment):
     if sort == "agreed":
         # The anchor's agreements as they are now: whatever ranks above it now is not shown again.
         agreed = db.session.scalar(select(func.count(Vote.id)).where(Vote.comment_id == ident, Vote.value == AGREE))
-        votes = _vote_count(AGREE)
+        votes = vote_count(AGREE)
         return or_(votes < agreed, and_(votes == agreed, newer))
     return newer
 

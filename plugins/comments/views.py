@@ -24,7 +24,9 @@ from core.toolkit import (
 )
 
 from . import services
-from .api import get_commentable, thread_url
+from .api import thread_url
+from .targets import target_type as get_commentable
+from .targets import visible_to_reader
 from .forms import BulkForm, CommentForm, EditForm, HideForm, RemarkForm, ReportForm, same_site_path
 from .models import DELETED, HIDDEN, VISIBLE, Comment, ModerationLog, Report
 from .thread import (
@@ -115,7 +117,7 @@ def load_comment(comment_id: int) -> Comment:
     if not can(current_user, "project.view", comment.project):
         abort(404)
     target = commentable.load([comment.target_id]).get(comment.target_id)
-    if (target is None or not commentable.visible_to_reader(target)) and not is_moderator(comment.project):
+    if (target is None or not visible_to_reader(commentable, target)) and not is_moderator(comment.project):
         abort(404)
     return comment
 

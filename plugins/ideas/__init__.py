@@ -9,8 +9,7 @@ Hooks implemented here (a table of contents; the work happens in the modules):
 - ``manage_links``: "Idea categories" on the project's management page
 - ``check_permission``: authors edit/withdraw their own ideas while an ideas phase is active
 - ``register_exporters``: the ``ideas`` table (:mod:`.exports`)
-- ``register_commentables`` (comments plugin): ideas can be discussed
-- ``register_votables`` (voting plugin, optional): ideas can be supported
+- ``register_item_types``: ideas, which people discuss (comments) and support (voting, when enabled)
 - ``seed_demo``: :mod:`.demo`
 """
 from __future__ import annotations
@@ -19,7 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core import hookimpl
-from core.toolkit import ManageLink, PhaseKind, ProjectTab
+from core.toolkit import ItemType, ManageLink, PhaseKind, ProjectTab
 
 NEEDS = ["comments"]
 
@@ -88,9 +87,9 @@ def check_permission(user, action, obj, project):
         return Decision(False, _("This idea was hidden by moderation."), "forbidden")
     if action in ("comment.create", "comment.rate"):
         # Ideas are discussed during an ideas phase, not during a later commenting phase of the project.
-        from .discussion import phase_bound
+        from plugins.comments.api import phase_bound
 
-        return phase_bound(action, obj, project, kinds={KIND}, models=(Idea,))
+        return phase_bound(action, obj, project, kinds={KIND}, types={"idea"}, models=(Idea,))
     if action not in OWNER_ACTIONS:
         return None
     if not isinstance(obj, Idea):
@@ -113,21 +112,12 @@ def register_exporters(register):
 
 
 @hookimpl
-def register_commentables(register):
-    from plugins.comments.api import Commentable
-
+def register_item_types(register):
     from .services import idea_url, idea_visible, load_ideas
 
-    register(Commentable("idea", _l("Idea"), load=load_ideas, url=idea_url, visible=idea_visible))
-
-
-@hookimpl(optionalhook=True)
-def register_votables(register):
-    from plugins.voting.api import Votable  # only imported when voting calls this hook
-
-    from .services import load_votable_ideas
-
-    register(Votable("idea", _l("Ideas"), load=load_votable_ideas, title=lambda idea: idea.title, endpoint="ideas.index"))
+    register(ItemType("idea", _l("Idea"), load=load_ideas, url=idea_url, title=lambda idea: idea.title,
+                      visible=idea_visible, hidden=lambda idea: idea.is_hidden, offers={"comments", "votes"},
+                      plural=_l("Ideas"), endpoint="ideas.index"))
 
 
 @hookimpl

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from flask import current_app
 
-from . import discussion
+from plugins.comments import api as comments
 from .models import Category, Idea
 
 KIEZ_CATEGORIES = ["Grün & Umwelt", "Verkehr", "Kultur & Begegnung", "Kinder & Jugend"]
@@ -77,7 +77,8 @@ def seed(demo) -> None:
         ideas.append(_idea(kiez, users[author], categories[cat], title, text, place, ideas_end - timedelta(days=days_before_end)))
     for index, author, text in KIEZ_COMMENTS:
         idea = ideas[index]
-        discussion.add_comment(idea, users[author], text, created_at=idea.created_at + timedelta(hours=5))
+        comments.add_comment("idea", idea.id, idea.project, users[author], text,
+                             created_at=idea.created_at + timedelta(hours=5))
     if rating is not None:
         from plugins.voting.api import add_vote  # the rating kind exists, so voting is enabled
 
@@ -99,7 +100,8 @@ def seed(demo) -> None:
     _idea(open_project, users["cem"], play[0], "Wasserspielplatz", "Eine Matschanlage mit Pumpe.", "", demo.days(-4))
     second = _idea(open_project, users["dora"], play[1], "Mehr Schatten",
                    "Sonnensegel über dem Sandkasten, bis die Bäume groß sind.", "Sandkasten", demo.days(-2))
-    discussion.add_comment(second, users["anna"], "Ja, im Sommer ist es dort viel zu heiß.", created_at=demo.days(-1))
+    comments.add_comment("idea", second.id, second.project, users["anna"], "Ja, im Sommer ist es dort viel zu heiß.",
+                         created_at=demo.days(-1))
 
 
 def _categories(project, names):

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from core.toolkit import db, Exporter
 
-from . import discussion
+from plugins.comments import api as comments
 from .models import Idea
 
 HEADERS = ["id", "title", "description", "category", "location", "author", "created", "status", "comments"]
@@ -35,7 +35,7 @@ def rows(project) -> Iterator[list[Any]]:
         )
         if not batch:
             return
-        counts = discussion.comment_counts([i.id for i in batch])
+        counts = comments.comment_counts("idea", [i.id for i in batch])
         for idea in batch:
             yield [
                 idea.id,

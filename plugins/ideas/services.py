@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from core.toolkit import db, has_role, Role
 
-from . import discussion
+from plugins.comments import api as comments
 from .models import Category, Idea, search_key
 
 PER_PAGE = 12
@@ -45,7 +45,7 @@ def sort_options(project) -> list[Sort]:
     tie = [Idea.created_at.desc(), Idea.id.desc()]
     options = [
         Sort("newest", _l("Newest first"), lambda: tie),
-        Sort("discussed", _l("Most discussed"), lambda: [discussion.comment_count_expression(Idea.id).desc(), *tie]),
+        Sort("discussed", _l("Most discussed"), lambda: [comments.comment_count_expression("idea", Idea.id).desc(), *tie]),
     ]
     pm = current_app.extensions["mitsprache"].pm
     taken = {o.key for o in options}
@@ -110,7 +110,7 @@ def list_ideas(project, user, *, category: int | None, sort: str, q: str, page: 
             .offset((page - 1) * PER_PAGE)
         ).unique()
     )
-    counts = discussion.comment_counts([i.id for i in ideas]) if ideas else {}
+    counts = comments.comment_counts("idea", [i.id for i in ideas]) if ideas else {}
     return Listing(ideas, total, page, pages, chosen.key, category, q, counts)
 
 
@@ -121,11 +121,6 @@ def load_ideas(ids) -> dict[int, Idea]:
         return {}
     rows = db.session.scalars(select(Idea).options(joinedload(Idea.project)).where(Idea.id.in_(ids)))
     return {idea.id: idea for idea in rows}
-
-
-def load_votable_ideas(ids) -> dict[int, Idea]:
-    """Like :func:`load_ideas` without hidden ideas: nobody supports them, and their votes stop counting."""
-    return {i: idea for i, idea in load_ideas(ids).items() if not idea.is_hidden}
 
 
 def idea_visible(idea) -> bool:

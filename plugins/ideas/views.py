@@ -13,7 +13,7 @@ from core.toolkit import (
     posting_limit, render_page_or_fragment, require, wants_fragment,
 )
 
-from . import discussion
+from plugins.comments import api as comments
 from .forms import CategoryDeleteForm, CategoryForm, HideForm, IdeaForm
 from .models import Category, Idea
 from .services import categories_of, is_moderator, list_ideas, sort_options
@@ -58,7 +58,7 @@ def index(slug):
 
 
 def _show(project, idea, hide_form=None, status=200):
-    counts = discussion.comment_counts([idea.id])
+    counts = comments.comment_counts("idea", [idea.id])
     moderator = is_moderator(current_user, project)
     own = current_user.is_authenticated and idea.author_id == current_user.id
     return render_template(
@@ -70,7 +70,7 @@ def _show(project, idea, hide_form=None, status=200):
         # Others' comments are their contributions: an idea with a discussion stays (moderators can hide it).
         can_withdraw=not counts.get(idea.id, 0),
         decision=can(current_user, "idea.create", project),
-        thread=discussion.thread_html(idea) if not idea.is_hidden else Markup(""),
+        thread=comments.thread_html("idea", idea.id, idea.project) if not idea.is_hidden else Markup(""),
     ), status
 
 
@@ -151,12 +151,12 @@ def delete(slug, idea_id):
     require("idea.delete", idea)
     if not ConfirmForm().validate_on_submit():
         return redirect(url_for("ideas.show", slug=slug, idea_id=idea.id))
-    if discussion.comment_counts([idea.id]).get(idea.id, 0):
+    if comments.comment_counts("idea", [idea.id]).get(idea.id, 0):
         # Others' comments are their contributions: keep them reachable.
         flash(_("Others have discussed this idea, so it cannot be withdrawn any more. "
                 "You can still edit it, or ask the moderators to hide it."), "error")
         return redirect(url_for("ideas.show", slug=slug, idea_id=idea.id))
-    discussion.delete_thread(idea)  # placeholders of deleted comments, if any
+    comments.delete_comments("idea", idea.id)  # placeholders of deleted comments, if any
     db.session.delete(idea)
     db.session.commit()
     flash(_("Your idea has been withdrawn."), "success")

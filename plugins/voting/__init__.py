@@ -106,9 +106,9 @@ def manage_links(project):
 
 @hookimpl
 def item_fragments(item_type, items, user):
-    from . import services
+    from .targets import votables
 
-    votable = services.votables().get(item_type)
+    votable = votables().get(item_type)
     if votable is None:
         return None
     from .widgets import render_widgets
@@ -119,8 +119,9 @@ def item_fragments(item_type, items, user):
 @hookimpl
 def item_sort_options(item_type, project):
     from . import services
+    from .targets import votables
 
-    if item_type not in services.votables():
+    if item_type not in votables():
         return []
     ctx = services.rating_context(project)
     if ctx.phase is None or ctx.state is services.PhaseState.UPCOMING:

@@ -11,7 +11,9 @@ from typing import Any, Callable, Iterable
 
 @dataclass(frozen=True)
 class Votable:
-    """An item type that can be rated in ``rating`` phases.
+    """The older way to make items rateable; new plugins declare an ``ItemType`` offering ``"votes"``.
+
+    ``register_votables`` still accepts these, so plugins written for it keep working.
 
     ``type`` is the item type passed to ``item_fragments`` (``"idea"``), ``label``
     a plural name for people, ``load(ids)`` returns ``{id: item}`` (one query) for
@@ -31,14 +33,13 @@ class Votable:
     endpoint: str | None = None
     export_key: str | None = None
 
-    @property
-    def exports_as(self) -> str:
-        return self.export_key or f"{self.type}s"
+    def as_item_type(self):
+        """This declaration as the core's item type (how voting reads every rateable type)."""
+        from core.toolkit import ItemType
 
-    def title_of(self, item: Any) -> str:
-        if self.title is not None:
-            return str(self.title(item))
-        return str(getattr(item, "title", "") or "")
+        return ItemType(self.type, self.label, load=self.load, url=lambda item: "", title=self.title,
+                        plural=self.label, endpoint=self.endpoint, export_key=self.export_key,
+                        offers=frozenset({"votes"}))
 
 
 def vote_counts(item_type: str, item_ids: Iterable[int], phase_id: int | None = None) -> dict[int, dict]:

@@ -10,6 +10,7 @@ from core.toolkit import db, ExportColumn, Exporter
 
 from . import services
 from .models import Answer, Option, Question, Response
+from .targets import votables
 
 
 def _result_rows(project) -> Any:
@@ -68,7 +69,7 @@ def register(register):
 
 def columns(export_key: str, project) -> list[ExportColumn]:
     """Vote counts for the export of a votable item type (``"ideas"`` for ``"idea"``), one query."""
-    votable = next((v for v in services.votables().values() if v.exports_as == export_key), None)
+    votable = next((v for v in votables().values() if v.exports_as == export_key), None)
     if votable is None:
         return []
     ctx = services.rating_context(project)

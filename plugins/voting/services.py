@@ -42,28 +42,11 @@ from sqlalchemy.exc import IntegrityError
 from core.toolkit import db, known_phases, now, Phase, PhaseState, Project
 
 from .models import Answer, Ballot, Option, Poll, Question, Response, Vote
+from .targets import votables
 
 VOTE_ACTION = "vote.cast"
 POLL_ACTION = "poll.answer"
 RETRIES = 3
-
-
-# ---------------------------------------------------------------------------
-# Votable item types (collected lazily, once per app)
-# ---------------------------------------------------------------------------
-
-
-def votables() -> dict[str, Any]:
-    """Item types other plugins declared through ``register_votables``, by type."""
-    state = current_app.extensions.setdefault("voting", {})
-    if "votables" not in state:
-        found: dict[str, Any] = {}
-        pm = current_app.extensions["mitsprache"].pm
-        hook = getattr(pm.hook, "register_votables", None)
-        if hook is not None:
-            hook(register=lambda votable: found.__setitem__(votable.type, votable))
-        state["votables"] = found
-    return state["votables"]
 
 
 # ---------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from .forms import PollForm, QuestionForm, parse_answers
 from .models import Option, Poll, Question
 from .services import POLL_ACTION, VOTE_ACTION
 from .widgets import render_left, render_widgets
+from .targets import votables
 
 vote_bp = Blueprint("voting_vote", __name__, url_prefix="/voting")
 bp = Blueprint("voting", __name__, url_prefix="/p/<slug>/poll")
@@ -42,7 +43,7 @@ def _same_site_path(url: str | None) -> str | None:
 @vote_bp.post("/vote/<item_type>/<int:item_id>")
 def vote(item_type, item_id):
     """Set the current user's vote on an item: ``value`` 1 (support/up), -1 (down) or 0 (withdraw)."""
-    votable = services.votables().get(item_type)
+    votable = votables().get(item_type)
     if votable is None:
         abort(404)
     item = votable.load([item_id]).get(item_id)
@@ -110,7 +111,7 @@ def _vote_message(mode: str, value: int, title: str) -> str:
 def rate(slug):
     """The rating phase's "Take part" link: the list of the first votable item type that has one."""
     project = load_project(slug)
-    for votable in services.votables().values():
+    for votable in votables().values():
         if votable.endpoint:
             return redirect(url_for(votable.endpoint, slug=project.slug))
     # No plugin offers a list to rate: the project page explains the phase.

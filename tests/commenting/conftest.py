@@ -65,7 +65,7 @@ def draft(capp, users, project_with_phase):
 def add_comments(app, project_id, target_type, target_id, n, author_id, text="Kommentar"):
     """Add ``n`` comments through the comments plugin's API (as the demo does)."""
     from core.models import Project, User
-    from plugins.commenting import discussion
+    from plugins.comments import api as discussion
 
     with app.app_context():
         project = db.session.get(Project, project_id)

@@ -51,7 +51,7 @@ def test_participant_opens_a_discussion_in_place_and_comments(draft, live_server
     toggle.click()
     assert toggle.get_attribute("aria-expanded") == "true" and region.is_visible()
     with draft.app.app_context():
-        from plugins.commenting import discussion
+        from plugins.comments import api as discussion
 
         assert [r.text for r in discussion.iter_comments(draft.project_id) if r.target_id == p12][-1] == \
             "Bitte auch die Landwirtschaft nennen."
@@ -74,7 +74,7 @@ def test_participant_comments_without_javascript(draft, live_server, browser, sc
         page.get_by_role("article").filter(has_text="Ohne JavaScript geht es auch.").wait_for()
         screenshot("nojs-commented", target=page)
         with draft.app.app_context():
-            from plugins.commenting import discussion
+            from plugins.comments import api as discussion
 
             assert [r.text for r in discussion.iter_comments(draft.project_id)] == ["Ohne JavaScript geht es auch."]
     finally:
@@ -86,7 +86,7 @@ def test_overview_page_renders(draft, live_server, page, screenshot, clock):
 
     from core.extensions import db
     from core.models import Project, User
-    from plugins.commenting import discussion
+    from plugins.comments import api as discussion
     from tests.conftest import T0
 
     with draft.app.app_context():

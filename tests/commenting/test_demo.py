@@ -4,7 +4,8 @@ from __future__ import annotations
 from core.demo import seed_demo
 from core.extensions import db
 from core.models import Project
-from plugins.commenting import discussion, services
+from plugins.commenting import services
+from plugins.comments import api as discussion
 
 
 def test_demo_has_an_active_and_a_finished_consultation_with_comments(capp, login):

@@ -21,7 +21,7 @@ def discussed(draft):
     """Comments, a reply, a hidden and a deleted one, a formula-like text, a chapter comment and a vote."""
     from core.models import Project, User
     from plugins.comments.models import Comment
-    from plugins.commenting import discussion
+    from plugins.comments import api as discussion
 
     app = draft.app
     with app.app_context():

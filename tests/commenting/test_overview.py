@@ -10,7 +10,7 @@ from tests.conftest import T0
 
 def test_overview_numbers_chart_and_top_list(draft, login):
     from core.models import Project, User
-    from plugins.commenting import discussion
+    from plugins.comments import api as discussion
 
     p11, p12, p13, p21, p22 = draft.paragraph_ids
     with draft.app.app_context():

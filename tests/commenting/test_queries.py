@@ -31,7 +31,8 @@ def count_queries(app):
 
 def _chapter_with(app, people, project_with_phase, n, slug):
     from core.models import Project, User
-    from plugins.commenting import discussion, services
+    from plugins.commenting import services
+    from plugins.comments import api as discussion
 
     project_with_phase(app, "commenting", start=T0 - timedelta(days=1), end=T0 + timedelta(days=5), people=people,
                        slug=slug, title=slug)

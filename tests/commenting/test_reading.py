@@ -94,7 +94,7 @@ def _post_comment(client, pid, text="Mein Kommentar"):
 
 
 def _comment_texts(app):
-    from plugins.commenting import discussion
+    from plugins.comments import api as discussion
 
     with app.app_context():
         return [row.text for row in discussion.iter_comments(1)]
