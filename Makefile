@@ -49,10 +49,13 @@ test-postgres: setup browser
 	MITSPRACHE_TEST_DATABASE_URL=$${MITSPRACHE_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test} \
 	  $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# wrk (Debian's package) drives the matchmaking catalogue; installed with apt-get when missing.
 bench: setup
+	@command -v wrk >/dev/null || .ci/system-packages wrk
 	$(BIN)/python bench/commenting.py
 	$(BIN)/python bench/export_memory.py
 	$(BIN)/python bench/storm.py
+	$(BIN)/python bench/matchmaking.py
 
 # Update the message catalogs (the core's and every plugin's) after changing translatable strings.
 extract: $(STAMP)
