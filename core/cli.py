@@ -14,6 +14,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from . import config as config_module
 from .app import create_all_tables, create_app
+from .exports import write_export
 from .extensions import db
 from .models import Project, User
 from .plugins import PluginConfigError, available_plugins, enabled_plugins
@@ -174,33 +175,6 @@ def plugins_command() -> None:
 def export_command(slug: str, key: str, fmt: str, output: str | None) -> None:
     """Export a project's data with one of the registered exporters."""
     write_export(slug, key, fmt, output)
-
-
-def write_export(slug: str, key: str, fmt: str, output: str | None) -> None:
-    """Shared by ``mitsprache export`` and plugin shortcuts such as ``commenting export``."""
-    from . import exports
-
-    project = db.session.scalar(db.select(Project).where(Project.slug == slug))
-    if project is None:
-        raise click.ClickException(f"No project '{slug}'.")
-    exporter = current_app.extensions["mitsprache"].registry.exporters.get(key)
-    if exporter is None:
-        raise click.ClickException(f"No exporter '{key}'.")
-    headers, rows = exports.table(exporter, project)
-    if fmt == "xlsx":
-        if not output:
-            raise click.ClickException("XLSX needs --output FILE.")
-        exports.write_xlsx(headers, rows, output)
-    else:
-        stream = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
-        try:
-            for chunk in exports.iter_csv(headers, rows):
-                stream.write(chunk)
-        finally:
-            if output:
-                stream.close()
-    if output:
-        click.echo(f"Wrote {output}", err=True)
 
 
 @click.group("db")

@@ -79,3 +79,39 @@ def xlsx_file(headers: list[str], rows: Iterable[list[Any]]):
     write_xlsx(headers, rows, handle)
     handle.seek(0)
     return handle
+
+
+def write_export(slug: str, key: str, fmt: str, output: str | None) -> None:
+    """Write exporter ``key`` of project ``slug`` as CSV (to ``output`` or standard output) or XLSX.
+
+    Shared by ``mitsprache export`` and plugin shortcuts such as ``commenting
+    export``; problems are ``click.ClickException``s, one line for the operator.
+    """
+    import sys
+
+    import click
+
+    from .extensions import db
+    from .models import Project
+
+    project = db.session.scalar(db.select(Project).where(Project.slug == slug))
+    if project is None:
+        raise click.ClickException(f"No project '{slug}'.")
+    exporter = current_app.extensions["mitsprache"].registry.exporters.get(key)
+    if exporter is None:
+        raise click.ClickException(f"No exporter '{key}'.")
+    headers, rows = table(exporter, project)
+    if fmt == "xlsx":
+        if not output:
+            raise click.ClickException("XLSX needs --output FILE.")
+        write_xlsx(headers, rows, output)
+    else:
+        stream = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+        try:
+            for chunk in iter_csv(headers, rows):
+                stream.write(chunk)
+        finally:
+            if output:
+                stream.close()
+    if output:
+        click.echo(f"Wrote {output}", err=True)

@@ -49,6 +49,7 @@ from werkzeug.exceptions import HTTPException
 from . import hookimpl
 from .cache import anonymous_page, bump_content_version, cached_fragment
 from .clock import now
+from .exports import write_export
 from .extensions import db
 from .forms import ConfirmForm
 from .htmx import is_htmx, render_page_or_fragment, wants_fragment
@@ -115,13 +116,6 @@ def require(action: str, obj: Any = None, *, project: Project | None = None) -> 
     if decision.code == "not_found":
         abort(404)
     abort(403, description=decision.reason)
-
-
-def write_export(slug: str, key: str, fmt: str, output: str | None) -> None:
-    """Write exporter ``key`` of project ``slug`` as CSV or XLSX to ``output`` (CSV: standard output if None)."""
-    from .cli import write_export as write
-
-    write(slug, key, fmt, output)
 
 
 __all__ = [

@@ -10,13 +10,13 @@ from flask_babel import lazy_gettext as _l
 
 from core.toolkit import ItemType
 
-PARAGRAPH = "paragraph"
-CHAPTER = "chapter"
+from . import services
+from .models import CHAPTER, PARAGRAPH
+
+__all__ = ["CHAPTER", "PARAGRAPH", "item_types"]
 
 
 def item_types() -> list[ItemType]:
-    from . import services
-
     # The moderation queue names each paragraph by its number ("Paragraph: 2.3").
     return [
         ItemType(PARAGRAPH, _l("Paragraph"), load=services.load_paragraphs, url=services.paragraph_url,

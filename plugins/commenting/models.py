@@ -14,6 +14,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from core.toolkit import db, now, Project, UTCDateTime
 
 
+#: The item types of a draft (see items.py), also the ``target_type`` of their comments.
+PARAGRAPH = "paragraph"
+CHAPTER = "chapter"
+
+
 class Document(db.Model):
     __tablename__ = "commenting_document"
 

@@ -11,9 +11,8 @@ from core.toolkit import clean_html, db, Project
 
 from plugins.comments import api as comments
 
-from .items import CHAPTER, PARAGRAPH
 from .importer import MarkdownImportError, ParsedDocument, parse
-from .models import Chapter, Document, Paragraph
+from .models import CHAPTER, PARAGRAPH, Chapter, Document, Paragraph
 
 
 def documents_of(project: Project) -> list[Document]:
