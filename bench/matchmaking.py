@@ -335,7 +335,8 @@ def main() -> int:
         ids = seed(instance, args.challenges, args.initiatives, args.seed)
         print(f"Seeded {len(ids['challenges'])} challenges, {len(ids['initiatives'])} initiatives, {ids['bodies']} "
               f"wish lists ({ids['wishes']} wishes) in {time.perf_counter() - started:.1f} s; instance {instance}")
-        print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, SQLite (WAL)")
+        print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, SQLite (WAL); load average before: "
+              f"{os.getloadavg()[0]:.1f} (other processes slow every figure down, the minimum least)")
 
         timings = time_recommendations(instance, ids, args.samples, random.Random(args.seed))
 
@@ -359,11 +360,11 @@ def main() -> int:
             instance, ids["project_id"], args.body_capacity, args.initiative_capacity)
 
         print()
-        print(f"{'recommendations (in-process, ms)':44} {'median':>8} {'p90':>8} {'max':>8} {'count':>7}")
+        print(f"{'recommendations (in-process, ms)':44} {'median':>8} {'p90':>8} {'min':>8} {'max':>8} {'count':>7}")
         for kind, label in (("challenge", "initiatives for one challenge"), ("initiative", "challenges for one initiative")):
             values = timings[kind]
-            print(f"{label:44} {statistics.median(values):8.1f} {percentile(values, 0.9):8.1f} {max(values):8.1f} "
-                  f"{len(values):7d}")
+            print(f"{label:44} {statistics.median(values):8.1f} {percentile(values, 0.9):8.1f} {min(values):8.1f} "
+                  f"{max(values):8.1f} {len(values):7d}")
         print()
         print(f"{'page (wrk, anonymous)':44} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'errors':>6}")
         for load in loads:
@@ -393,7 +394,8 @@ def main() -> int:
         print(f"allocation 600 x 1,500: {allocation_seconds:.2f} s (target: under 2 s) "
               f"{'OK' if allocation_seconds < 2 else 'MISSED'}")
         print(f"settings: gunicorn --workers {args.workers} --threads {args.threads} (gthread); "
-              f"wrk -t{args.wrk_threads} -c{args.connections} -d{args.duration:.0f}s")
+              f"wrk -t{args.wrk_threads} -c{args.connections} -d{args.duration:.0f}s; load average after: "
+              f"{os.getloadavg()[0]:.1f}")
         return 0
     finally:
         if args.keep:

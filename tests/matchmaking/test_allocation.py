@@ -129,3 +129,24 @@ def test_the_same_input_gives_the_same_allocation():
     expected = allocate(wishes, 2, 2)
     reordered = dict(reversed(list(wishes.items())))
     assert allocate(reordered, 2, 2) == expected
+
+
+def test_wish_lists_come_from_the_database_in_rank_order(world):
+    from core.toolkit import db
+    from plugins.matchmaking.allocation import project_wishes
+    from plugins.matchmaking.models import Initiative, Organisation, Wish
+
+    w = world()
+    with w.app.app_context():
+        dorf = Initiative(project_id=w.project_id, organisation=db.session.get(Organisation, w.third),
+                          name="Dorfmobil", maturity="pilot")
+        db.session.add(dorf)
+        db.session.flush()
+        db.session.add_all([Wish(project_id=w.project_id, organisation_id=w.body, initiative_id=dorf.id, rank=2),
+                            Wish(project_id=w.project_id, organisation_id=w.body, initiative_id=w.initiative, rank=1)])
+        db.session.commit()
+        wishes = project_wishes(w.project_id)
+        assert wishes == {w.body: [w.initiative, dorf.id]}
+        result = allocate(wishes, body_capacity=1, initiative_capacity=1)
+        assert [(m.body, m.initiative, m.rank) for m in result.meetings] == [(w.body, w.initiative, 1)]
+        assert result.unmatched_initiatives == (dorf.id,)
