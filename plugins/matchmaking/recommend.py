@@ -660,11 +660,10 @@ def _catalogue(project_id: int) -> _Catalogue:
     return catalogue
 
 
-def _profiles(project_id: int, kind: str) -> list[Profile]:
+def _profiles(catalogue: _Catalogue, project_id: int, kind: str) -> list[Profile]:
     """Every challenge or initiative of the project as a :class:`Profile`: two queries when not cached."""
     from .models import Challenge, Initiative, challenge_fields, initiative_fields
 
-    catalogue = _catalogue(project_id)
     found = catalogue.profiles.get(kind)
     if found is not None:
         return found
@@ -686,11 +685,10 @@ def _profiles(project_id: int, kind: str) -> list[Profile]:
     return found
 
 
-def _labels(project_id: int) -> Labels:
+def _labels(catalogue: _Catalogue, project_id: int) -> Labels:
     """Words for the reasons: field names from the project, vocabularies and region names from the plugin."""
     from .models import Field
 
-    catalogue = _catalogue(project_id)
     if catalogue.field_names is None:
         catalogue.field_names = dict(db.session.execute(
             db.select(Field.id, Field.name).where(Field.project_id == project_id)).all())
@@ -743,11 +741,12 @@ def _recommend(viewer_kind: str, item, limit: int, weights: Weights | None, excl
     else:
         viewer, other = initiative_profile(item), CHALLENGE
     text = text_relevance(other, viewer_kind, item, project_id) if weights.text > 0 else None
-    candidates = _profiles(project_id, other)
+    catalogue = _catalogue(project_id)
+    candidates = _profiles(catalogue, project_id, other)
     excluded = set(exclude)
     if excluded:
         candidates = [candidate for candidate in candidates if candidate.id not in excluded]
-    return rank(viewer, candidates, weights, text=text, labels=_labels(project_id), limit=limit)
+    return rank(viewer, candidates, weights, text=text, labels=_labels(catalogue, project_id), limit=limit)
 
 
 def recommend_for_challenge(challenge, limit: int = 10, *, weights: Weights | None = None,
