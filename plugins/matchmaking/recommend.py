@@ -762,4 +762,4 @@ def recommend_for_initiative(initiative, limit: int = 10, *, weights: Weights | 
 
 
 # ``mitsprache matchmaking recommend``: cli.py adds the command it finds here to its group.
-from .cli_recommend import recommend_command  # noqa: E402
+from .cli_recommend import recommend_command  # noqa: E402,F401  (re-exported for cli.py)
