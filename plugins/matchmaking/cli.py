@@ -68,15 +68,6 @@ def reindex_command(slug):
     click.echo(f"{count} items indexed.")
 
 
-def _add_recommend_command() -> None:
-    """The recommendation engine's ``recommend`` command, if it offers one."""
-    try:
-        from . import recommend
-    except ImportError:
-        return
-    command = getattr(recommend, "recommend_command", None)
-    if command is not None and "recommend" not in group.commands:
-        group.add_command(command, "recommend")
+from .cli_recommend import recommend_command  # noqa: E402  (its own module: the engine stays free of click)
 
-
-_add_recommend_command()
+group.add_command(recommend_command, "recommend")

@@ -759,7 +759,3 @@ def recommend_for_initiative(initiative, limit: int = 10, *, weights: Weights | 
                              exclude: Iterable[int] = ()) -> list[Suggestion]:
     """Challenges for an initiative, best first (ids of :class:`.models.Challenge`); see the module docstring."""
     return _recommend(INITIATIVE, initiative, limit, weights, exclude)
-
-
-# ``mitsprache matchmaking recommend``: cli.py adds the command it finds here to its group.
-from .cli_recommend import recommend_command  # noqa: E402,F401  (re-exported for cli.py)
