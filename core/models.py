@@ -49,6 +49,9 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     #: When the owner proved the address by following the link we mailed; None: not yet, cannot log in.
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the owner (or the operator) deleted the account: the row stays, without anything personal,
+    #: so contributions keep an author and counts stay exact (see core/account_deletion.py).
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def get_id(self) -> str:
         """``"<id>.<session_version>"``: what Flask-Login keeps in the session and the remember cookie.
@@ -144,7 +147,28 @@ class Phase(db.Model):
         return f"<Phase {self.kind} {self.title!r}>"
 
 
-CORE_MODELS = [User, Project, ProjectRole, Phase]
+class Follow(db.Model):
+    """A person follows a project: the projects on their "My participation" page, later their notifications.
+
+    Following starts by itself with a person's first contribution to a project
+    (:func:`core.following.follow`) and ends when they press "Unfollow". The row
+    stays then, with ``unfollowed_at`` set, so that a later contribution does not
+    make them follow again against their word.
+    """
+
+    __tablename__ = "core_follow"
+    __table_args__ = (UniqueConstraint("user_id", "project_id", name="uq_core_follow_user_project"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("core_user.id", ondelete="CASCADE"))
+    project_id: Mapped[int] = mapped_column(ForeignKey("core_project.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: now())
+    unfollowed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    project: Mapped[Project] = relationship()
+
+
+CORE_MODELS = [User, Project, ProjectRole, Phase, Follow]
 
 
 def load_user_by_session_id(session_id: str) -> User | None:
@@ -153,6 +177,6 @@ def load_user_by_session_id(session_id: str) -> User | None:
     if not (user_id.isdigit() and version.isdigit()) or len(user_id) > 18:
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or (user.session_version or 0) != int(version):
+    if user is None or user.deleted_at is not None or (user.session_version or 0) != int(version):
         return None
     return user

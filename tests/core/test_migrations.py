@@ -164,6 +164,8 @@ def test_old_database_that_differs_from_the_models_fails_clearly(make_app, reope
         # As an old create_all made it: without the columns of later core revisions either.
         connection.execute(text("ALTER TABLE core_user DROP COLUMN session_version"))
         connection.execute(text("ALTER TABLE core_user DROP COLUMN email_confirmed_at"))
+        connection.execute(text("ALTER TABLE core_user DROP COLUMN deleted_at"))
+        connection.execute(text("DROP TABLE core_follow"))
     with pytest.raises(RuntimeError, match="do not match the models"):
         reopen(old, ["comments"])
 
