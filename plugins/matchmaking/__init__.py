@@ -18,7 +18,7 @@ Hooks implemented here (a table of contents; the work happens in the modules):
 from __future__ import annotations
 
 from core import hookimpl
-from core.toolkit import ItemType, ManageLink, PhaseKind, PhaseSetting, ProjectTab, _l, known_phases
+from core.toolkit import ManageLink, PhaseKind, PhaseSetting, ProjectTab, _l, known_phases
 
 KIND = "matchmaking"
 FEATURES = frozenset({

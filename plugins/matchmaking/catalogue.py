@@ -90,6 +90,11 @@ class Filters:
     def active(self) -> bool:
         return bool(self.args(sort="newest", page=1))
 
+    @property
+    def facets_active(self) -> bool:
+        """A filter other than the search words, or a sort of one's own: the filter panel starts open."""
+        return bool(self.args(q="", page=1))
+
 
 @dataclass
 class Listing:

@@ -9,7 +9,6 @@ introduction; the current phase collects wish lists for the regional event.
 """
 from __future__ import annotations
 
-from datetime import timedelta
 
 from core.toolkit import db
 

@@ -61,6 +61,8 @@ KNOWN: dict[str, str] = {
     "03403000": "Oldenburg (Oldb)",
     "03404000": "Osnabrück",
     "03451": "Landkreis Ammerland",
+    "03451007": "Rastede",
+    "03351006": "Celle",
     "03459": "Landkreis Osnabrück",
     "03460": "Landkreis Vechta",
     "04011000": "Bremen",

@@ -1,11 +1,10 @@
 """The interest state machine through HTTP: mark, answer, cross, decline silently, expire, withdraw, block, report, cap."""
 from __future__ import annotations
 
-from datetime import timedelta
 
 import pytest
 
-from core.testing import T0, run_at_once
+from core.testing import run_at_once
 from core.toolkit import db
 
 from .conftest import secrets_of

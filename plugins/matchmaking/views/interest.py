@@ -19,7 +19,7 @@ from .. import interest as machine
 from ..catalogue import challenges_of
 from ..forms import InterestForm, MessageForm
 from ..models import PUBLIC_BODY, Block, Challenge, Connection, Initiative, Interest, Introduction, Message, Organisation
-from ..organisations import is_organiser, my_organisations
+from ..organisations import my_organisations
 from . import bp, matchmaking_project
 
 TARGETS = {"challenge": Challenge, "initiative": Initiative, "organisation": Organisation}

@@ -13,7 +13,7 @@ from .. import regions
 from ..catalogue import challenges_of, initiatives_of
 from ..forms import ActingForm, OrganisationForm
 from ..models import Organisation
-from ..organisations import add_member, is_organiser, kind_choices, kind_label, my_organisations, organisations_of
+from ..organisations import add_member, kind_choices, kind_label, my_organisations, organisations_of
 from . import bp, matchmaking_project
 from .interest import panel
 

@@ -1,0 +1,52 @@
+"""\"Suggested for you\" on the pages: shown to the item's own organisation with reasons, switched off on request."""
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture
+def engine():
+    from plugins.matchmaking.views.suggestions import engine as find
+
+    if find() is None:
+        pytest.skip("the recommendation engine is not installed")
+
+
+def test_the_owner_sees_suggestions_with_reasons_and_can_switch_them_off(world, login, engine):
+    w = world()
+    ben, anna = login(w.app, w.people.ben), login(w.app, w.people.anna)
+    page = ben.get(f"{w.base}/challenges/{w.challenge}").get_data(as_text=True)
+    suggested = page.split("Suggested for you")[1]
+    assert "Digitalpaten" in suggested and "same field of action: Digitale Teilhabe" in suggested
+    assert "Suggested for you" not in anna.get(f"{w.base}/challenges/{w.challenge}").get_data(as_text=True)
+    assert "Suggested for you" not in login(w.app).get(f"{w.base}/challenges/{w.challenge}").get_data(as_text=True)
+    assert "Suggested for you" in anna.get(f"{w.base}/initiatives/{w.initiative}").get_data(as_text=True)
+
+    ben.post(f"{w.base}/preferences", data={})
+    assert "Suggested for you" not in ben.get(f"{w.base}/challenges/{w.challenge}").get_data(as_text=True)
+    assert 'id="matchmaking-dash-suggestions"' not in ben.get(f"{w.base}/dashboard").get_data(as_text=True)
+    ben.post(f"{w.base}/preferences", data={"recommendations": "y"})
+    assert "Suggested for you" in ben.get(f"{w.base}/challenges/{w.challenge}").get_data(as_text=True)
+
+
+def test_reasons_read_in_german(world, login, engine):
+    w = world()
+    ben = login(w.app, w.people.ben)
+    ben.post("/language", data={"locale": "de", "next": "/"})
+    page = ben.get(f"{w.base}/challenges/{w.challenge}").get_data(as_text=True)
+    assert "Für Sie vorgeschlagen" in page and "gleiches Handlungsfeld: Digitale Teilhabe" in page
+
+
+def test_organisers_save_weights(world, login, engine):
+    from core.toolkit import db
+    from plugins.matchmaking.models import Settings
+
+    w = world()
+    organiser = login(w.app, w.people.initiator)
+    page = organiser.get(f"{w.base}/organisers/settings").get_data(as_text=True)
+    assert "Same fields of action" in page and "Text similarity" in page
+    organiser.post(f"{w.base}/organisers/settings", data={"w_fields": "5", "w_text": "0", "extra_kinds": ""})
+    with w.app.app_context():
+        weights = db.session.scalar(db.select(Settings.weights))
+    assert weights["fields"] == 5.0 and weights["text"] == 0.0
+    assert organiser.post(f"{w.base}/organisers/settings", data={"w_fields": "-1"}).status_code == 400
