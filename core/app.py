@@ -235,6 +235,9 @@ def _collect_registrations(app: Flask, state: Mitsprache) -> None:
     hook.register_exporters(register=register_exporter)
     state.models = list(CORE_MODELS) + _registered(hook.register_models)
     _collect_item_types(state)
+    from .notifications.kinds import collect_notification_kinds
+
+    collect_notification_kinds(state)
 
 
 RESERVED_ITEM_TYPES = frozenset({"c", "moderation", "export"})  # path segments that plugins' URLs use

@@ -62,6 +62,8 @@ def bump_content_version(project_id: int) -> None:
 def _project_of(obj: Any) -> int | None:
     if isinstance(obj, Project):
         return obj.id
+    if getattr(obj, "changes_no_content", False):
+        return None  # e.g. a notification: nothing a reader of the project sees has changed
     return getattr(obj, "project_id", None)
 
 

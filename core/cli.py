@@ -263,7 +263,9 @@ def db_revision(plugin_or_core: str, message: str, empty: bool) -> None:
 def build_cli() -> click.Group:
     cli = FlaskGroup(create_app=_factory, help="Mitsprache, a plugin-based online consultation server.")
     commands = (init_command, serve_command, user_group, project_group, phase_group, plugins_command, export_command)
-    for command in (*commands, db_group, plugin_group):
+    from .notifications.cli import COMMANDS as notification_commands
+
+    for command in (*commands, db_group, plugin_group, *notification_commands):
         cli.add_command(command)
     try:
         app = create_app(startup_checks=False)

@@ -56,6 +56,11 @@ DEFAULTS: dict[str, Any] = {
     "redis_url": None,
     # More host names to answer to besides base_url's (e.g. an internal health-check name).
     "extra_hosts": [],
+    # Where `mitsprache worker` keeps its task queue (notification e-mails, digests, reminders):
+    # unset, a SQLite file in the instance folder (one server); "redis://127.0.0.1:6379/1" for several nodes.
+    "task_queue_url": None,
+    # The hour (0-23, in `timezone`) from which the daily notification digests are sent.
+    "digest_hour": 7,
 }
 
 #: Settings that are lists or whole numbers; the rest are text (or unset).

@@ -88,6 +88,23 @@ def register_item_types(register: Callable[[Any], None]) -> None:
 
 
 @hookspec
+def register_notification_kinds(register: Callable[[Any], None]) -> None:
+    """Declare what people can be notified of: ``register(NotificationKind(...))``.
+
+    Then tell people, in the transaction of the event, with ``notify`` from the
+    toolkit; the core keeps the inbox, the per-person choice (at once, daily
+    digest, off), the e-mails and their delivery::
+
+        register(NotificationKind("wishes.granted", _l("My wish was granted"), default="immediate",
+                                  describe=lambda n: _("Your wish “%(wish)s” was granted.", wish=n.payload["title"])))
+        ...
+        notify("wishes.granted", [wish.author_id], project=project, item=wish, actor=current_user,
+               title=wish.title, url=url_for("wishes.wall", slug=project.slug))
+        db.session.commit()
+    """
+
+
+@hookspec
 def register_nav_items(register: Callable[[Any], None]) -> None:
     """Add links to the site navigation with ``register(NavItem(label, endpoint))``."""
 

@@ -68,6 +68,9 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(item_fragments)
     app.add_template_global(known_phases)
     app.add_template_global(now)
+    from .notifications.views import header_count
+
+    app.add_template_global(header_count, "notification_count")
 
     @app.context_processor
     def core_context():

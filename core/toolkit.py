@@ -23,6 +23,9 @@ What is here, by topic:
   (``PhaseState``, ``Role``), ``get_or_404``, ``load_project``, ``known_phases``
   (a project's phases in order), ``create_project``/``add_phase``/``create_user``
   (for demo content and tests), ``DomainError``;
+- notifications: ``NotificationKind`` (for the ``register_notification_kinds`` hook) and
+  ``notify(kind, recipients, project=, item=, actor=, **payload)``, called in the transaction of the
+  event: the inbox, each person's choice (at once, daily digest, off) and the e-mails follow;
 - who may do what, when: ``can``, ``require``, ``Decision`` (``Decision.deny(reason)``),
   ``ALLOW``, ``has_role``, ``active_phase_for``, ``participation_decision``;
 - time: ``now`` (the injectable clock; one moment per request), ``format_moment``,
@@ -54,10 +57,12 @@ from .extensions import db
 from .forms import ConfirmForm
 from .htmx import is_htmx, render_page_or_fragment, wants_fragment
 from .models import Phase, PhaseState, Project, Role, User
+from .notifications.api import notify
 from .numbers import MAX_PAGE, parse_int
 from .policy import ALLOW, Decision, active_phase_for, can, has_role, known_phases, participation_decision
 from .ratelimits import posting_limit
 from .redirects import safe_next
+from .registry import NotificationKind
 from .registry import (
     ExportColumn, Exporter, ItemType, ManageLink, NavItem, PhaseKind, PhaseSetting, ProjectTab, SortOption,
 )
@@ -125,6 +130,8 @@ __all__ = [
     # data
     "db", "UTCDateTime", "User", "Project", "Phase", "PhaseState", "Role", "get_or_404", "load_project",
     "known_phases", "create_project", "add_phase", "create_user", "DomainError",
+    # notifications
+    "NotificationKind", "notify",
     # who may do what, when
     "can", "require", "Decision", "ALLOW", "has_role", "active_phase_for", "participation_decision",
     # time

@@ -10,4 +10,7 @@ def register_core_views(app: Flask) -> None:
     app.register_blueprint(manage.bp)
     app.register_blueprint(admin.bp)
     app.register_blueprint(manage.export_bp)
+    from ..notifications.views import bp as notifications_bp
+
+    app.register_blueprint(notifications_bp)
     errors.register(app)

@@ -1,0 +1,1 @@
+"""Notifications: see core/notifications/api.py."""

@@ -1,0 +1,181 @@
+"""Telling people what happened: ``notify()`` in the event's own transaction, and each person's choices.
+
+A plugin declares its kinds once (``register_notification_kinds``) and calls
+``notify`` where the event is written, before its commit::
+
+    from core.toolkit import db, notify
+
+    comment = Comment(...)
+    db.session.add(comment)
+    notify("comments.reply", [parent.author_id], project=project, item=comment, actor=author,
+           excerpt=comment.text[:200], url=f"/p/{project.slug}/c/{comment.id}")
+    db.session.commit()          # the comment and its notifications, or neither
+
+``notify`` only adds rows to the session: the notification exists exactly when
+the event does (no lost mail when the request dies after the commit, no mail
+about a comment that was rolled back). It leaves out the actor, people who may
+not see the project (``can(user, "project.view", project)``), deleted
+accounts, and duplicates; and it decides, from each person's choice or else the
+kind's default, whether an e-mail goes out at once (an outbox row, see
+:mod:`.delivery`), tonight in the digest (:mod:`.digest`) or not at all.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from ..clock import now
+from ..extensions import db
+from .models import ALL_KINDS, DIGEST, IMMEDIATE, MODES, OFF, Delivery, Notification, NotificationPreference
+
+
+def _kind(name: str):
+    kinds = current_app.extensions["mitsprache"].registry.notification_kinds
+    try:
+        return kinds[name]
+    except KeyError:
+        raise LookupError(f"no notification kind {name!r} is registered (register_notification_kinds)") from None
+
+
+def _user_id(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    return getattr(value, "id", None)
+
+
+def _visible_to(users: list, project) -> list:
+    """The users who may see ``project``, asked of the policy with their roles loaded in one query."""
+    if project is None or project.is_public:
+        return users
+    from flask import g
+
+    from ..models import ProjectRole
+    from ..policy import can
+
+    cache = g.setdefault("_mitsprache_roles", {})
+    roles: dict[int, set[str]] = {user.id: set() for user in users}
+    for user_id, role in db.session.execute(
+        select(ProjectRole.user_id, ProjectRole.role)
+        .where(ProjectRole.project_id == project.id, ProjectRole.user_id.in_(list(roles)))
+    ):
+        roles[user_id].add(role)
+    for user_id, held in roles.items():
+        cache.setdefault((user_id, project.id), frozenset(held))
+    return [user for user in users if can(user, "project.view", project)]
+
+
+def modes_for(user_ids: Iterable[int], kind: str) -> dict[int, str]:
+    """How each person hears of ``kind``: their own choice, "off" for all kinds, else the kind's default."""
+    ids = list(user_ids)
+    default = _kind(kind).default
+    modes = dict.fromkeys(ids, default)
+    if not ids:
+        return modes
+    chosen: dict[int, dict[str, str]] = {}
+    for user_id, pref_kind, mode in db.session.execute(
+        select(NotificationPreference.user_id, NotificationPreference.kind, NotificationPreference.mode)
+        .where(NotificationPreference.user_id.in_(ids), NotificationPreference.kind.in_([kind, ALL_KINDS]))
+    ):
+        chosen.setdefault(user_id, {})[pref_kind] = mode
+    for user_id, prefs in chosen.items():
+        if prefs.get(ALL_KINDS) == OFF:
+            modes[user_id] = OFF
+        elif prefs.get(kind) in MODES:
+            modes[user_id] = prefs[kind]
+    return modes
+
+
+def notify(kind: str, recipients: Iterable[Any], *, project=None, item=None, item_type: str | None = None,
+           item_id: int | None = None, actor=None, dedupe_key: str | None = None, **payload: Any) -> list[Notification]:
+    """Add a notification of ``kind`` for each recipient (users or ids) to the session; the caller commits.
+
+    ``item`` (or ``item_type`` and ``item_id``) is what it is about; its type is
+    ``item_type`` or the item's lower-cased class name. ``actor`` is who caused
+    it and is never notified. Keyword arguments become the JSON ``payload``
+    that the kind's ``describe`` reads; ``url`` (a path on this site) is where
+    the notification links to. ``dedupe_key`` makes the notification once-only
+    per person (periodic jobs). Returns the new rows.
+    """
+    from ..models import User
+
+    _kind(kind)
+    actor_id = _user_id(actor)
+    ids = [i for i in dict.fromkeys(_user_id(r) for r in recipients) if i is not None and i != actor_id]
+    if ids and dedupe_key is not None:
+        told = set(db.session.scalars(select(Notification.recipient_id).where(
+            Notification.dedupe_key == dedupe_key, Notification.recipient_id.in_(ids))))
+        ids = [i for i in ids if i not in told]
+    if not ids:
+        return []
+    users = list(db.session.scalars(select(User).where(User.id.in_(ids))))
+    users = [u for u in users if getattr(u, "deleted_at", None) is None]
+    users = _visible_to(users, project)
+    if item is not None:
+        item_id = item_id if item_id is not None else getattr(item, "id", None)
+        item_type = item_type or type(item).__name__.lower()
+    modes = modes_for([u.id for u in users], kind)
+    created = []
+    at = now()
+    for user in sorted(users, key=lambda u: u.id):
+        notification = Notification(
+            recipient_id=user.id, kind=kind, project_id=getattr(project, "id", None), item_type=item_type,
+            item_id=item_id, actor_id=actor_id, payload=dict(payload), created_at=at, email=modes[user.id],
+            dedupe_key=dedupe_key,
+        )
+        db.session.add(notification)
+        if notification.email == IMMEDIATE:
+            db.session.add(Delivery(recipient_id=user.id, notification=notification, next_try_at=at, created_at=at))
+        created.append(notification)
+    return created
+
+
+def set_preference(user_id: int, kind: str, mode: str) -> None:
+    """Store how ``user_id`` wants to hear of ``kind`` (or ``"*"``: all kinds, "off" or back to each kind's choice)."""
+    if mode not in MODES:
+        raise ValueError(mode)
+    if kind != ALL_KINDS:
+        _kind(kind)
+    row = db.session.scalar(select(NotificationPreference).where(
+        NotificationPreference.user_id == user_id, NotificationPreference.kind == kind))
+    if row is None:
+        db.session.add(NotificationPreference(user_id=user_id, kind=kind, mode=mode))
+    else:
+        row.mode = mode
+
+
+def preferences_of(user_id: int) -> dict[str, str]:
+    """``{kind: mode}`` for every registered kind (the person's choice or the default), and ``"*"`` if muted."""
+    from .kinds import notification_kinds
+
+    stored = dict(db.session.execute(select(NotificationPreference.kind, NotificationPreference.mode)
+                                     .where(NotificationPreference.user_id == user_id)).all())
+    chosen = {name: stored.get(name) if stored.get(name) in MODES else kind.default
+              for name, kind in notification_kinds().items()}
+    if stored.get(ALL_KINDS) == OFF:
+        chosen[ALL_KINDS] = OFF
+    return chosen
+
+
+def unread_count(user_id: int) -> int:
+    """How many notifications ``user_id`` has not read yet (the number in the header)."""
+    return db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.recipient_id == user_id, Notification.read_at.is_(None))) or 0
+
+
+def mark_read(user_id: int, notification_ids: Iterable[int] | None = None) -> int:
+    """Mark some (or, with None, all) of the person's unread notifications read; returns how many changed."""
+    query = update(Notification).where(Notification.recipient_id == user_id, Notification.read_at.is_(None))
+    if notification_ids is not None:
+        ids = [int(i) for i in notification_ids]
+        if not ids:
+            return 0
+        query = query.where(Notification.id.in_(ids))
+    return db.session.execute(query.values(read_at=now()).execution_options(synchronize_session=False)).rowcount
+
+
+__all__ = ["DIGEST", "IMMEDIATE", "OFF", "mark_read", "modes_for", "notify", "preferences_of", "set_preference",
+           "unread_count"]
