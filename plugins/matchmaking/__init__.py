@@ -13,6 +13,8 @@ Hooks implemented here (a table of contents; the work happens in the modules):
 - ``register_commands``: ``mitsprache matchmaking import|reindex`` (:mod:`.cli`)
 - ``template_context``: ``matchmaking_contacts(org)``, the one way templates reach contact details;
   ``matchmaking_label`` and ``matchmaking_region`` for facet and region names
+- ``register_notification_kinds`` (optional): :mod:`.notify`
+- ``user_contributions``, ``delete_user_data`` (optional): :mod:`.personal_data`
 - ``seed_demo``: :mod:`.demo`
 """
 from __future__ import annotations
@@ -125,6 +127,29 @@ def template_context():
     from .regions import region_label
 
     return {"matchmaking_contacts": contacts_for, "matchmaking_label": label_of, "matchmaking_region": region_label}
+
+
+@hookimpl(optionalhook=True)
+def register_notification_kinds(register):
+    """New interest, connections, messages, introductions (when the core offers notifications)."""
+    from .notify import kinds
+
+    for kind in kinds():
+        register(kind)
+
+
+@hookimpl(optionalhook=True)
+def user_contributions(user):
+    from .personal_data import contributions
+
+    return contributions(user)
+
+
+@hookimpl(optionalhook=True)
+def delete_user_data(user, mode):
+    from .personal_data import remove
+
+    remove(user, mode)
 
 
 @hookimpl

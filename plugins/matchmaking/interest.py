@@ -228,9 +228,9 @@ def mark(sender: Organisation, receiver: Organisation, *, challenge=None, initia
                 row.state, row.answered_at = "accepted", row.answered_at or now()
 
         connection = _connect(sender.project_id, sender.id, receiver.id, "crossing", apply)
-        notify.mutual(connection)
+        notify.mutual(connection, author)
         return Result(db.session.get(Interest, interest_id), "mutual", connection)
-    notify.new_interest(interest)
+    notify.new_interest(interest, author)
     return Result(interest, "pending")
 
 
@@ -258,7 +258,7 @@ def answer(interest: Interest, *, accept: bool, author=None) -> Result:
             reverse.state, reverse.answered_at = "accepted", reverse.answered_at or now()
 
     connection = _connect(interest.project_id, interest.sender_id, interest.receiver_id, "answer", apply)
-    notify.mutual(connection)
+    notify.mutual(connection, author)
     return Result(db.session.get(Interest, interest_id), "mutual", connection)
 
 
@@ -326,7 +326,7 @@ def post_message(connection: Connection, org: Organisation, body: str, author=No
                       body=body.strip(), created_at=now())
     db.session.add(message)
     db.session.commit()
-    notify.message(connection, message)
+    notify.message(connection, message, author)
     return message
 
 

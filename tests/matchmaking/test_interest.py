@@ -166,14 +166,21 @@ def test_htmx_marks_interest_in_place(world, login):
     assert "No answer yet" in html and "<html" not in html
 
 
-def test_the_receiver_is_told_by_mail(world, login, caplog):
+def test_the_receiver_is_told(world, login, monkeypatch):
+    """New interest and the connection reach the other organisation's people, never with contact details."""
+    from plugins.matchmaking import notify
+
+    told = []
+    monkeypatch.setattr(notify, "deliver", lambda kind, ids, project, actor, subject, body, payload:
+                        told.append((kind, sorted(ids), subject + body + str(payload))))
     w = world()
-    anna = login(w.app, w.people.anna)
-    with caplog.at_level("INFO"):
-        mark(anna, w, "challenge", w.challenge, sender=str(w.ini))
-    mails = [r.getMessage() for r in caplog.records if "mail" in r.name]
-    assert any("ben@example.org" in m and "Digitalpaten" in m for m in mails), mails
-    assert not any("geheim" in m for m in mails)
+    anna, ben = login(w.app, w.people.anna), login(w.app, w.people.ben)
+    mark(anna, w, "challenge", w.challenge, sender=str(w.ini))
+    assert told == [("matchmaking.interest", [w.people.ben.id], told[0][2])] and "Digitalpaten" in told[0][2]
+    ben.post(f"{w.base}/interests/1/accept")
+    assert [(kind, ids) for kind, ids, _text in told[1:]] == [("matchmaking.mutual", [w.people.ben.id]),
+                                                             ("matchmaking.mutual", [w.people.anna.id])]
+    assert not any("geheim" in text for _kind, _ids, text in told)
 
 
 @pytest.mark.parametrize("rounds", [3])

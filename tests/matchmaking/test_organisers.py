@@ -125,3 +125,24 @@ def test_allocation_turns_wish_lists_into_introductions(world, login):
     with w.app.app_context():
         intro = db.session.scalar(db.select(Introduction))
         assert intro.source == "allocation" and {intro.org_low_id, intro.org_high_id} == {w.body, w.ini}
+
+
+def test_personal_data_is_listed_and_deleted_with_the_account(world, login):
+    from core.toolkit import User
+    from plugins.matchmaking import personal_data
+    from plugins.matchmaking.models import Membership, Message
+
+    w = world()
+    anna, ben = login(w.app, w.people.anna), login(w.app, w.people.ben)
+    anna.post(f"{w.base}/interest/challenge/{w.challenge}", data={"sender": str(w.ini), "message": "Hallo Celle"})
+    ben.post(f"{w.base}/interests/1/accept")
+    anna.post(f"{w.base}/connections/1/messages", data={"body": "Treffen am Montag?"})
+    with w.app.test_request_context():
+        user = db.session.get(User, w.people.anna.id)
+        if personal_data.Contribution is not None:
+            kinds = sorted(c.kind for c in personal_data.contributions(user))
+            assert kinds == ["matchmaking_interest", "matchmaking_membership", "matchmaking_message"]
+        personal_data.remove(user, "remove")
+        db.session.commit()
+        assert db.session.scalar(db.select(db.func.count(Membership.id)).where(Membership.user_id == user.id)) == 0
+        assert db.session.scalar(db.select(db.func.count(Message.id))) == 0
