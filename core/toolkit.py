@@ -26,6 +26,10 @@ What is here, by topic:
 - notifications: ``NotificationKind`` (for the ``register_notification_kinds`` hook) and
   ``notify(kind, recipients, project=, item=, actor=, **payload)``, called in the transaction of the
   event: the inbox, each person's choice (at once, daily digest, off) and the e-mails follow;
+  ``people_with_role(project, *roles)`` (who hears of a project's moderation work);
+- notifications: ``NotificationKind`` (for the ``register_notification_kinds`` hook) and
+  ``notify(kind, recipients, project=, item=, actor=, **payload)``, called in the transaction of the
+  event: the inbox, each person's choice (at once, daily digest, off) and the e-mails follow;
 - who may do what, when: ``can``, ``require``, ``Decision`` (``Decision.deny(reason)``),
   ``ALLOW``, ``has_role``, ``active_phase_for``, ``participation_decision``;
 - time: ``now`` (the injectable clock; one moment per request), ``format_moment``,
@@ -57,11 +61,13 @@ from .extensions import db
 from .forms import ConfirmForm
 from .htmx import is_htmx, render_page_or_fragment, wants_fragment
 from .models import Phase, PhaseState, Project, Role, User
+from .notifications.api import notify, people_with_role
 from .notifications.api import notify
 from .numbers import MAX_PAGE, parse_int
 from .policy import ALLOW, Decision, active_phase_for, can, has_role, known_phases, participation_decision
 from .ratelimits import posting_limit
 from .redirects import safe_next
+from .registry import NotificationKind
 from .registry import NotificationKind
 from .registry import (
     ExportColumn, Exporter, ItemType, ManageLink, NavItem, PhaseKind, PhaseSetting, ProjectTab, SortOption,
@@ -130,6 +136,8 @@ __all__ = [
     # data
     "db", "UTCDateTime", "User", "Project", "Phase", "PhaseState", "Role", "get_or_404", "load_project",
     "known_phases", "create_project", "add_phase", "create_user", "DomainError",
+    # notifications
+    "NotificationKind", "notify", "people_with_role",
     # notifications
     "NotificationKind", "notify",
     # who may do what, when

@@ -133,6 +133,14 @@ def notify(kind: str, recipients: Iterable[Any], *, project=None, item=None, ite
     return created
 
 
+def people_with_role(project, *roles: str) -> list[int]:
+    """The ids of the people holding one of ``roles`` in ``project`` (e.g. who hears of a new report)."""
+    from ..models import ProjectRole
+
+    return list(db.session.scalars(select(ProjectRole.user_id).where(
+        ProjectRole.project_id == project.id, ProjectRole.role.in_([str(r) for r in roles])).distinct()))
+
+
 def set_preference(user_id: int, kind: str, mode: str) -> None:
     """Store how ``user_id`` wants to hear of ``kind`` (or ``"*"``: all kinds, "off" or back to each kind's choice)."""
     if mode not in MODES:
@@ -177,5 +185,5 @@ def mark_read(user_id: int, notification_ids: Iterable[int] | None = None) -> in
     return db.session.execute(query.values(read_at=now()).execution_options(synchronize_session=False)).rowcount
 
 
-__all__ = ["DIGEST", "IMMEDIATE", "OFF", "mark_read", "modes_for", "notify", "preferences_of", "set_preference",
-           "unread_count"]
+__all__ = ["DIGEST", "IMMEDIATE", "OFF", "mark_read", "modes_for", "notify", "people_with_role", "preferences_of",
+           "set_preference", "unread_count"]

@@ -28,6 +28,15 @@ def register_models():
 
 
 @hookimpl
+def register_notification_kinds(register):
+    """Replies, comments on one's contributions, moderation of one's comments, reports (:mod:`.notifications`)."""
+    from .notifications import KINDS
+
+    for kind in KINDS:
+        register(kind)
+
+
+@hookimpl
 def register_blueprints():
     from .views import bp, moderation_bp
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.toolkit import db, now, text_to_html
 
+from . import notifications
 from .models import DELETED, HIDDEN, VISIBLE, Comment, ModerationLog, Report, Vote
 
 try:  # cached pages of a project are invalidated by bumping its content version
@@ -64,6 +65,7 @@ def create_comment(target_type, target_id, project, author, text, *, parent=None
             return existing, False
     comment = new_comment(target_type, target_id, project, author, text, parent=parent, token=token)
     try:
+        notifications.comment_added(comment, parent)
         db.session.commit()
     except IntegrityError:
         # The same form arrived twice at once: the other request stored it.
@@ -131,6 +133,7 @@ def report_comment(comment: Comment, user, reason: str, text: str) -> bool:
         return False
     db.session.add(Report(comment_id=comment.id, project_id=comment.project_id, user_id=user.id,
                           reason=reason, text=(text or "").strip()))
+    notifications.comment_reported(comment, user, reason)
     try:
         db.session.commit()
     except IntegrityError:
@@ -159,6 +162,7 @@ def hide_comment(comment: Comment, moderator, reason: str, *, commit: bool = Tru
     comment.moderation_reason = reason.strip()
     _resolve_reports([comment.id], moderator)
     _log(comment, moderator, "hide", reason)
+    notifications.comment_moderated(comment, moderator, "hide", reason.strip())
     if commit:
         db.session.commit()
     return True
@@ -170,6 +174,7 @@ def restore_comment(comment: Comment, moderator, *, commit: bool = True) -> bool
     comment.status = VISIBLE
     comment.moderation_reason = None
     _log(comment, moderator, "restore")
+    notifications.comment_moderated(comment, moderator, "restore")
     if commit:
         db.session.commit()
     return True
@@ -181,6 +186,8 @@ def set_remark(comment: Comment, moderator, remark: str) -> None:
         return
     comment.moderator_remark = remark or None
     _log(comment, moderator, "remark" if remark else "remark_removed", remark)
+    if remark:
+        notifications.comment_moderated(comment, moderator, "remark", remark)
     db.session.commit()
 
 

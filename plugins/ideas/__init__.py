@@ -117,6 +117,7 @@ def register_item_types(register):
 
     register(ItemType("idea", _l("Idea"), load=load_ideas, url=idea_url, title=lambda idea: idea.title,
                       visible=idea_visible, hidden=lambda idea: idea.is_hidden, offers={"comments", "votes"},
+                      owner=lambda idea: idea.author_id,
                       plural=_l("Ideas"), endpoint="ideas.index"))
 
 

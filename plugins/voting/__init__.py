@@ -63,6 +63,15 @@ def register_phase_kinds(register):
 
 
 @hookimpl
+def register_notification_kinds(register):
+    """"Someone supports my idea", for the owners of rateable items (:mod:`.notifications`)."""
+    from .notifications import KINDS
+
+    for kind in KINDS:
+        register(kind)
+
+
+@hookimpl
 def register_blueprints():
     from .views import bp, rate_bp, vote_bp
 

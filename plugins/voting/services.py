@@ -41,6 +41,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.toolkit import db, known_phases, now, Phase, PhaseState, Project
 
+from . import notifications
 from .models import Answer, Ballot, Option, Poll, Question, Response, Vote
 from .targets import votables
 
@@ -238,6 +239,7 @@ def _set_vote_once(phase_id: int, item_type: str, item_id: int, user_id: int, va
             phase_id=phase_id, item_type=item_type, item_id=item_id, user_id=user_id, value=value, created_at=now()
         )
     )
+    notifications.vote_added(phase_id, item_type, item_id, user_id, value)
 
 
 def set_vote(phase: Phase, item_type: str, item_id: int, user_id: int, value: int) -> None:

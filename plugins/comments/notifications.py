@@ -1,0 +1,117 @@
+"""What the comments plugin tells people: replies, comments on their contributions, moderation, reports.
+
+The services call these functions in the transaction that stores the event,
+before they commit (:mod:`.services`), so a notification exists exactly when
+its comment, report or moderation action does. The core decides who hears of
+it how (inbox, e-mail at once, daily digest) and never tells the actor.
+
+==========================  =====================================  ===========
+kind                        who                                    by default
+==========================  =====================================  ===========
+``comments.reply``          the author of the comment replied to   digest
+``comments.on_my_item``     the owner of the discussed item (an    digest
+                            idea's author: ``ItemType.owner``)
+``comments.moderated``      the author of a hidden, restored or    immediate
+                            remarked comment
+``comments.report``         the project's moderators and           digest
+                            initiators
+==========================  =====================================  ===========
+"""
+from __future__ import annotations
+
+from flask import current_app, has_request_context
+
+from core.toolkit import NotificationKind, Role, _, _l, db, excerpt, notify, people_with_role, url_for
+
+REPLY = "comments.reply"
+ON_MY_ITEM = "comments.on_my_item"
+MODERATED = "comments.moderated"
+REPORT = "comments.report"
+
+
+def _name(notification) -> str:
+    return notification.actor.display_name if notification.actor is not None else _("Someone")
+
+
+def _describe_reply(n) -> str:
+    return _("%(name)s replied to your comment: “%(text)s”", name=_name(n), text=n.payload.get("excerpt", ""))
+
+
+def _describe_on_item(n) -> str:
+    return _("%(name)s commented on your contribution “%(title)s”: “%(text)s”", name=_name(n),
+             title=n.payload.get("title", ""), text=n.payload.get("excerpt", ""))
+
+
+def _describe_moderated(n) -> str:
+    action, text = n.payload.get("action"), n.payload.get("excerpt", "")
+    if action == "hide":
+        return _("A moderator hid your comment “%(text)s”. Reason: %(reason)s", text=text,
+                 reason=n.payload.get("reason", ""))
+    if action == "restore":
+        return _("A moderator restored your comment “%(text)s”.", text=text)
+    return _("A moderator added a remark to your comment “%(text)s”: %(remark)s", text=text,
+             remark=n.payload.get("remark", ""))
+
+
+def _describe_report(n) -> str:
+    from .forms import REPORT_REASONS
+
+    reasons = {key: label for key, label in REPORT_REASONS}
+    reason = n.payload.get("reason", "")
+    return _("A comment was reported (%(reason)s): “%(text)s”", reason=reasons.get(reason, reason),
+             text=n.payload.get("excerpt", ""))
+
+
+KINDS = (
+    NotificationKind(REPLY, _l("Replies to my comments"), default="digest", describe=_describe_reply, order=20),
+    NotificationKind(ON_MY_ITEM, _l("Comments on my ideas and other contributions"), default="digest",
+                     describe=_describe_on_item, order=21),
+    NotificationKind(MODERATED, _l("Moderation of my comments"), default="immediate", describe=_describe_moderated,
+                     order=22),
+    NotificationKind(REPORT, _l("New reports of comments"), default="digest", describe=_describe_report,
+                     audience=_l("Sent to the project's moderators and initiators."), order=60),
+)
+
+
+def _url(comment) -> str | None:
+    if not has_request_context():
+        return None
+    return url_for("comments.comment_page", comment_id=comment.id) + f"#comment-{comment.id}"
+
+
+def _text(comment) -> str:
+    return excerpt(comment.text or "", 160)
+
+
+def comment_added(comment, parent=None) -> None:
+    """Tell the author of the comment replied to, and the owner of the discussed item. Flushes, does not commit."""
+    db.session.flush()  # the comment's id, for the link
+    project = comment.project
+    told: set[int] = set()
+    common = dict(project=project, item=comment, item_type="comment", actor=comment.author_id, excerpt=_text(comment),
+                  url=_url(comment))
+    if parent is not None and parent.author_id != comment.author_id:
+        notify(REPLY, [parent.author_id], **common)
+        told.add(parent.author_id)
+    item_type = current_app.extensions["mitsprache"].registry.item_types.get(comment.target_type)
+    if item_type is not None and item_type.owner is not None:
+        target = item_type.load([comment.target_id]).get(comment.target_id)
+        owner = item_type.owner(target) if target is not None else None
+        if owner is not None and owner not in told:
+            notify(ON_MY_ITEM, [owner], title=item_type.title_of(target), **common)
+
+
+def comment_moderated(comment, moderator, action: str, text: str = "") -> None:
+    """Tell the author that a moderator hid (``text``: the reason), restored or remarked (``text``) their comment."""
+    payload = {"reason": text} if action == "hide" else {"remark": text} if action == "remark" else {}
+    notify(MODERATED, [comment.author_id], project=comment.project, item=comment, item_type="comment",
+           actor=moderator, action=action, excerpt=_text(comment), url=_url(comment), **payload)
+
+
+def comment_reported(comment, reporter, reason: str) -> None:
+    """Tell the project's moderators and initiators of a new report."""
+    project = comment.project
+    people = people_with_role(project, Role.MODERATOR, Role.INITIATOR)
+    url = url_for("comments_moderation.queue", slug=project.slug) if has_request_context() else None
+    notify(REPORT, people, project=project, item=comment, item_type="comment", actor=reporter, reason=reason,
+           excerpt=_text(comment), url=url)
