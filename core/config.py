@@ -31,7 +31,7 @@ from typing import Any
 from flask import Config
 
 #: The plugins a fresh ``mitsprache init`` enables: all built-in ones.
-DEFAULT_PLUGINS = ["comments", "commenting", "ideas", "voting"]
+DEFAULT_PLUGINS = ["comments", "commenting", "ideas", "voting", "matchmaking"]
 ENV_PREFIX = "MITSPRACHE"
 
 DEFAULTS: dict[str, Any] = {
@@ -61,7 +61,23 @@ DEFAULTS: dict[str, Any] = {
     "task_queue_url": None,
     # The hour (0-23, in `timezone`) from which the daily notification digests are sent.
     "digest_hour": 7,
+    # The operator's imprint (Impressum) and privacy notice (Datenschutzerklärung), linked in every
+    # page's footer and (the privacy notice) next to the consent at registration. Either the address
+    # of the pages on the operator's own site, e.g. "https://www.musterstadt.de/datenschutz", or the
+    # text itself as HTML in imprint_html / privacy_html (a TOML multi-line string; sanitized like
+    # any rich text), served at /impressum and /datenschutz. German public sites need both.
+    "imprint_url": None,
+    "privacy_url": None,
+    "imprint_html": None,
+    "privacy_html": None,
+    # What happens to a deleted account's contributions (comments, ideas, votes): "keep" shows them
+    # as from a "deleted account", so discussions stay readable and counts stay exact; "remove"
+    # removes them too. Either way the name, address and password go at once (docs/privacy.md).
+    "deleted_contributions": "keep",
 }
+
+#: The values ``deleted_contributions`` may take.
+DELETION_MODES = ("keep", "remove")
 
 #: Settings that are lists or whole numbers; the rest are text (or unset).
 _LISTS = {name for name, value in DEFAULTS.items() if isinstance(value, list)}
@@ -127,11 +143,25 @@ def _normalise(config: Config, instance_path: Path) -> None:
                 raise ConfigError(f"{name} must be a whole number, not {value!r}.") from None
         elif value is not None and not isinstance(value, str):
             config[key] = str(value)  # MITSPRACHE_SECRET_KEY=12345 arrives as a JSON number
+    _check_account_settings(config)
     if not config.get("DATABASE_URL"):
         config["DATABASE_URL"] = f"sqlite:///{instance_path / 'mitsprache.db'}"
     config.setdefault("SQLALCHEMY_DATABASE_URI", config["DATABASE_URL"])
     config.setdefault("BABEL_DEFAULT_LOCALE", config["DEFAULT_LOCALE"])
     config.setdefault("BABEL_DEFAULT_TIMEZONE", config["TIMEZONE"])
+
+
+def _check_account_settings(config: Config) -> None:
+    """The imprint, privacy notice and deletion settings make sense, or the message says how to fix them."""
+    for page in ("imprint", "privacy"):
+        url, html = config.get(f"{page.upper()}_URL"), config.get(f"{page.upper()}_HTML")
+        if url and html:
+            raise ConfigError(f"Set {page}_url or {page}_html, not both: the footer links to one of them.")
+        if url and not (url.startswith(("https://", "http://")) or url.startswith("/")):
+            raise ConfigError(f"{page}_url must be an address like https://www.example.de/{page}, not {url!r}.")
+    mode = config.get("DELETED_CONTRIBUTIONS")
+    if mode not in DELETION_MODES:
+        raise ConfigError(f"deleted_contributions must be \"keep\" or \"remove\", not {mode!r}.")
 
 
 def chosen_by_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
