@@ -69,9 +69,11 @@ def panel(project, target: Organisation, item=None, *, form: InterestForm | None
             connection = connections.get(org.id)
             can_send = (connection is None and org.id not in blocked and out_state not in ("no_answer",)
                         and in_state != "awaiting")
+            visible = (connection is not None or org.id in blocked or in_state == "awaiting"
+                       or out_state in ("no_answer", "expired"))
             rows.append({"org": org, "outgoing": outgoing, "out_state": out_state, "incoming": incoming,
                          "in_state": in_state, "connection": connection, "blocked": org.id in blocked,
-                         "can_send": can_send})
+                         "can_send": can_send, "visible": visible})
     senders = [row["org"] for row in rows if row["can_send"]]
     if form is None and senders:
         form = interest_form(project, target, item, senders)
