@@ -88,6 +88,8 @@ def _model(source: str):
 
 @dataclass(frozen=True)
 class Route:
+    """One method of one rule of the URL map."""
+
     endpoint: str
     rule: str
     method: str
@@ -99,6 +101,8 @@ class Route:
                 for m in ROUTE_PARAM.finditer(self.rule)]
 
     def url(self, values: dict[str, str]) -> str:
+        """The rule with ``values`` filled in, quoted as a browser would (a ``path`` keeps its slashes)."""
+
         def fill(match):
             safe = "/" if match["converter"] == "path" else ""
             return quote(values[match["name"]], safe=safe)
@@ -226,6 +230,7 @@ def plausible_values(pools: Pools, tokens: list[str]) -> dict[str, list]:
 
 
 def nasty_text(longest: int = 70_000):
+    """Hostile text: edge-case strings, random unicode, numbers at the edges, long runs of one character."""
     return st.one_of(
         st.sampled_from(NASTY_STRINGS),
         st.text(st.characters(blacklist_categories=("Cs",)), max_size=40),
@@ -268,6 +273,7 @@ class CrashLog(logging.Handler):
 
 @pytest.fixture
 def crash_log():
+    """The app's logged tracebacks during the test."""
     handler = CrashLog()
     logger = logging.getLogger("mitsprache.errors")
     logger.addHandler(handler)
@@ -315,6 +321,7 @@ def fuzz_route(app, login, user, route, pools, plausible, names, crash_log):
         nonlocal client
         if renew:
             client = login(app, user)
+        crash_log.tracebacks.clear()
         url = route.url(values)
         headers = {"HX-Request": "true"} if htmx else {}
         if route.method == "GET":
@@ -334,11 +341,13 @@ def fuzz_route(app, login, user, route, pools, plausible, names, crash_log):
 
 
 def shortened(sent: dict) -> dict:
+    """The sent fields for a failure message, long values cut to their start and length."""
     return {k: v if not isinstance(v, str | bytes) or len(v) < 200 else f"{v[:20]!r}… ({len(v)} long)"
             for k, v in sent.items()}
 
 
 def query_values():
+    """A query string of up to four keys the views read, with ordinary or hostile values."""
     return st.dictionaries(st.sampled_from(QUERY_KEYS), st.one_of(st.sampled_from(["1", "2", "newest", "x"]), HOSTILE),
                            max_size=4)
 
