@@ -105,6 +105,29 @@ def user_create(email: str, password: str, name: str | None, admin: bool) -> Non
     click.echo(f"Created user {user.email}{' (admin)' if admin else ''}.")
 
 
+@user_group.command("delete")
+@click.argument("email")
+@click.option("--mode", type=click.Choice(["keep", "remove"]),
+              help="Keep the contributions, shown as from a deleted account, or remove them "
+                   "(default: the deleted_contributions setting).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@with_appcontext
+def user_delete(email: str, mode: str | None, yes: bool) -> None:
+    """Delete an account's personal data at once (DSGVO Art. 17); see docs/privacy.md."""
+    from .account_deletion import delete_account
+
+    user = find_user(email)
+    if user is None or user.deleted_at is not None:
+        raise click.ClickException(f"No user with the e-mail address {email}.")
+    if not yes:
+        click.confirm(f"Delete the account of {user.email} ({user.display_name})? This cannot be undone", abort=True)
+    address = user.email
+    done = delete_account(user, mode)
+    what = "kept, shown as from a deleted account" if done.mode == "keep" else "removed"
+    click.echo(f"Deleted the account of {address}: name, address and password are gone; "
+               f"{done.contributions} contribution(s) {what}.")
+
+
 @click.group("project")
 def project_group() -> None:
     """Manage projects."""

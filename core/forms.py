@@ -83,6 +83,28 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
+# The profile page shows three forms with a current password: each field has an id of its own.
+class ChangeEmailForm(FlaskForm):
+    email = EmailField(
+        _l("New e-mail address"), validators=[DataRequired(), Email(), Length(max=254)], id="new_email",
+        description=_l("We send a link to the new address; the address changes when you open it."),
+    )
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()],
+                                     id="email_current_password")
+
+
+class DeleteAccountForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()],
+                                     id="delete_current_password")
+
+
+class FollowForm(FlaskForm):
+    """The "Follow"/"Unfollow" button of a project: ``following`` is what the person wants ("1" or "0")."""
+
+    following = HiddenField(validators=[DataRequired()])
+    next = HiddenField()
+
+
 class LanguageForm(FlaskForm):
     locale = SelectField(_l("Language"), choices=[("de", "Deutsch"), ("en", "English")])
     next = HiddenField()

@@ -204,3 +204,42 @@ def seed_demo(demo: Any) -> None:
 @hookspec
 def template_context() -> dict[str, Any]:
     """Return extra variables available in every template (names prefixed with the plugin's)."""
+
+
+# ---------------------------------------------------------------------------
+# Account hooks: what a person contributed, their data download and deletion
+# ---------------------------------------------------------------------------
+
+
+@hookspec
+def user_contributions(user: Any) -> list[Any]:
+    """Return every contribution of ``user`` this plugin stores, as :class:`core.registry.Contribution` entries.
+
+    Called for the "My participation" page and for the data download
+    (DSGVO Art. 15 and 20), so include everything the person did that you keep
+    under their account: comments, ideas, votes, answers, reports. Put every
+    stored field into ``data``. Load them in a few queries, not one per row.
+    Example::
+
+        return [Contribution("wish", _l("Wish"), wish.project, wish.text[:80], wish.created_at,
+                             url=wish_url(wish), data={"id": wish.id, "text": wish.text})
+                for wish in db.session.scalars(select(Wish).where(Wish.author_id == user.id))]
+    """
+
+
+@hookspec
+def delete_user_data(user: Any, mode: str) -> None:
+    """Remove what this plugin stores about ``user``, whose account is being deleted (DSGVO Art. 17).
+
+    ``mode`` is the deployment's choice (setting ``deleted_contributions``):
+    ``"keep"``: contributions stay, shown as from a deleted account (the core
+    replaces the name and address on the account itself), so remove only
+    personal data beyond authorship (contact details, free-text answers meant
+    for the organisers); ``"remove"``: remove the contributions too (where
+    others replied, leave a placeholder so their replies keep their context).
+    Runs in the core's transaction: do not commit. Example::
+
+        if mode == "remove":
+            db.session.execute(delete(Wish).where(Wish.author_id == user.id))
+        db.session.execute(delete(Contact).where(Contact.user_id == user.id))
+    """

@@ -9,8 +9,9 @@ Views ask before every write and templates ask before showing a form::
 How a decision is made:
 
 1. The project (``obj.project``) must be visible to the user.
-2. Core actions: ``project.view``, ``project.manage`` (initiators, admins),
-   ``project.moderate`` (moderators, initiators, admins).
+2. Core actions: ``project.view``, ``project.follow`` (anyone logged in who may
+   see it), ``project.manage`` (initiators, admins), ``project.moderate``
+   (moderators, initiators, admins).
 3. *Participation actions* — any action listed in some phase kind's ``features``
    — need a logged-in user and an active phase of such a kind. Otherwise the
    decision explains when participation starts or when it ended.
@@ -164,6 +165,10 @@ def _core_decision(user: Any, action: str, project: Project | None) -> Decision 
     if not can_view(user, project):
         return Decision(False, _("This project is private."), "not_found")
     if action == "project.view":
+        return ALLOW
+    if action == "project.follow":  # anyone logged in who may see the project
+        if not getattr(user, "is_authenticated", False):
+            return Decision(False, _("Please log in to continue."), "login")
         return ALLOW
     if action in CORE_ROLE_ACTIONS:
         if not getattr(user, "is_authenticated", False):

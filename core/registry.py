@@ -184,6 +184,34 @@ class ItemType:
 
 
 @dataclass(frozen=True)
+class Contribution:
+    """One thing a person contributed, as their "My participation" page and their data download show it.
+
+    Plugins return these from the ``user_contributions`` hook. ``kind`` is a
+    stable key for the download ("comment", "idea", "vote"), ``label`` the
+    translated noun people read ("Comment"); ``project`` the
+    :class:`~core.models.Project` it belongs to (None for none); ``title`` what it
+    says in a line (an idea's title, the start of a comment); ``url`` where it
+    is shown, if anywhere; ``data`` everything stored about it, as JSON-ready
+    values (text, numbers, booleans, lists, dicts; datetimes are written in ISO
+    format), for the download::
+
+        Contribution("idea", _l("Idea"), idea.project, idea.title, idea.created_at,
+                     url=idea_url(idea), data={"id": idea.id, "title": idea.title,
+                                               "description": idea.description_text})
+    """
+
+    kind: str
+    label: Any
+    project: Any
+    title: str
+    created_at: Any
+    url: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    plugin: str = ""
+
+
+@dataclass(frozen=True)
 class NotificationKind:
     """Something people can be told about: "a reply to my comment", "the phase opens".
 

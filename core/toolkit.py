@@ -18,11 +18,14 @@ keeps the built-in plugins to the same rule. A typical plugin view::
 What is here, by topic:
 
 - hooks and registration: ``hookimpl``; ``PhaseKind``, ``PhaseSetting``, ``NavItem``,
-  ``ProjectTab``, ``ManageLink``, ``SortOption``, ``Exporter``, ``ExportColumn``, ``ItemType``;
+  ``ProjectTab``, ``ManageLink``, ``SortOption``, ``Exporter``, ``ExportColumn``, ``ItemType``,
+  ``Contribution`` (what a person contributed, for the ``user_contributions`` hook);
 - data: ``db``, ``UTCDateTime``, the core models ``User``, ``Project``, ``Phase``
   (``PhaseState``, ``Role``), ``get_or_404``, ``load_project``, ``known_phases``
   (a project's phases in order), ``create_project``/``add_phase``/``create_user``
   (for demo content and tests), ``DomainError``;
+- following: ``follow(user, project)``, called where a plugin stores a contribution (the person
+  follows the project from then on, unless they once unfollowed it), ``is_following``;
 - notifications: ``NotificationKind`` (for the ``register_notification_kinds`` hook) and
   ``notify(kind, recipients, project=, item=, actor=, **payload)``, called in the transaction of the
   event: the inbox, each person's choice (at once, daily digest, off) and the e-mails follow;
@@ -58,6 +61,7 @@ from .cache import anonymous_page, bump_content_version, cached_fragment
 from .clock import now
 from .exports import write_export
 from .extensions import db
+from .following import follow, is_following
 from .forms import ConfirmForm
 from .htmx import is_htmx, render_page_or_fragment, wants_fragment
 from .models import Phase, PhaseState, Project, Role, User
@@ -70,7 +74,8 @@ from .redirects import safe_next
 from .registry import NotificationKind
 from .registry import NotificationKind
 from .registry import (
-    ExportColumn, Exporter, ItemType, ManageLink, NavItem, PhaseKind, PhaseSetting, ProjectTab, SortOption,
+    Contribution, ExportColumn, Exporter, ItemType, ManageLink, NavItem, PhaseKind, PhaseSetting, ProjectTab,
+    SortOption,
 )
 from .sanitize import clean_html, excerpt, plain_text, text_to_html
 from .services import DomainError, add_phase, create_project, create_user
@@ -132,10 +137,12 @@ def require(action: str, obj: Any = None, *, project: Project | None = None) -> 
 __all__ = [
     # hooks and registration
     "hookimpl", "PhaseKind", "PhaseSetting", "NavItem", "ProjectTab", "ManageLink", "SortOption", "Exporter",
-    "ExportColumn", "ItemType",
+    "ExportColumn", "ItemType", "Contribution",
     # data
     "db", "UTCDateTime", "User", "Project", "Phase", "PhaseState", "Role", "get_or_404", "load_project",
     "known_phases", "create_project", "add_phase", "create_user", "DomainError",
+    # following
+    "follow", "is_following",
     # notifications
     "NotificationKind", "notify", "people_with_role",
     # notifications

@@ -1,11 +1,14 @@
-"""The core's pages, one blueprint per area: auth, projects, manage, admin, errors."""
+"""The core's pages, one blueprint per area: auth, account, following, projects, manage, admin, legal, errors."""
 from flask import Flask
 
 
 def register_core_views(app: Flask) -> None:
-    from . import admin, auth, errors, manage, projects
+    from . import account, admin, auth, errors, following, legal, manage, projects
 
     app.register_blueprint(auth.bp)
+    app.register_blueprint(account.bp)
+    app.register_blueprint(following.bp)
+    app.register_blueprint(legal.bp)
     app.register_blueprint(projects.bp)
     app.register_blueprint(manage.bp)
     app.register_blueprint(admin.bp)

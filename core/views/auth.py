@@ -66,7 +66,7 @@ def _dummy_hash() -> str:
     return cached
 
 
-def _start_session(user: User, remember: bool = False) -> None:
+def start_session(user: User, remember: bool = False) -> None:
     """Log ``user`` in with a fresh CSRF token (a token known before login is worth nothing after)."""
     session.pop("csrf_token", None)
     session.pop("locale", None)
@@ -85,7 +85,7 @@ def login():
             _send_confirmation(user, form.next.data)
             flash(_("Please confirm your e-mail address first: we have sent you a new link."), "info")
         elif user and password_ok:
-            _start_session(user, remember=form.remember.data)
+            start_session(user, remember=form.remember.data)
             flash(_("Welcome, %(name)s.", name=user.display_name), "success")
             return redirect(safe_next(form.next.data))
         else:
@@ -181,7 +181,7 @@ def confirm(token: str):
     if user.email_confirmed_at is None:
         user.email_confirmed_at = now()
         db.session.commit()
-        _start_session(user)
+        start_session(user)
         flash(_("Your e-mail address is confirmed and your account is ready. Welcome!"), "success")
     else:
         flash(_("Your e-mail address is confirmed already. Please log in."), "info")
@@ -229,7 +229,7 @@ def reset_password(token: str):
         # Following the mailed link proves the address too.
         user.email_confirmed_at = user.email_confirmed_at or now()
         db.session.commit()
-        _start_session(user)
+        start_session(user)
         flash(_("Your password has been changed. Every other session of yours has ended."), "success")
         return redirect(url_for("projects.home"))
     return render_template("auth/reset_password.html", form=form)
@@ -258,11 +258,32 @@ def profile():
             user.set_password(password_form.password.data)
             user.end_all_sessions()
             db.session.commit()
-            _start_session(user)  # this session goes on, with the new version
+            start_session(user)  # this session goes on, with the new version
             flash(_("Your password has been changed. Every other session of yours has ended."), "success")
             return redirect(url_for("auth.profile"))
     status = 400 if form.errors or password_form.errors else 200
-    return render_template("auth/profile.html", form=form, password_form=password_form), status
+    return render_profile(form=form, password_form=password_form, status=status)
+
+
+def render_profile(*, form=None, password_form=None, email_form=None, delete_form=None, status: int = 200):
+    """The profile page with its four forms; the one just sent, with its errors, replaces its empty twin.
+
+    The e-mail change and the account deletion (:mod:`core.views.account`) post to
+    their own URLs and show this page again when their form has errors.
+    """
+    from ..forms import ChangeEmailForm, DeleteAccountForm
+
+    if form is None:
+        form = ProfileForm(obj=current_user, formdata=None)
+        form.locale.data = current_user.locale or ""
+    return render_template(
+        "auth/profile.html",
+        form=form,
+        password_form=password_form or ChangePasswordForm(formdata=None),
+        email_form=email_form or ChangeEmailForm(formdata=None),
+        delete_form=delete_form or DeleteAccountForm(formdata=None),
+        deletion_mode=current_app.config["DELETED_CONTRIBUTIONS"],
+    ), status
 
 
 @bp.post("/language")

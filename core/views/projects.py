@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from ..clock import now
 from ..extensions import db
+from ..following import is_following
 from ..models import PhaseState, Project, ProjectRole
 from ..policy import known_phases
 from ..toolkit import load_project
@@ -56,4 +57,5 @@ def project(slug):
         phases=known_phases(project),
         at=at,
         state=project_state(project, at),
+        following=is_following(current_user, project),
     )

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core import hookimpl
 from core.extensions import db
 from core.registry import ExportColumn, Exporter, ManageLink, NavItem, PhaseKind, PhaseSetting, ProjectTab, SortOption
-from core.toolkit import current_user, load_project, require
+from core.toolkit import Contribution, Project, current_user, follow, load_project, require
 
 PLUGIN_NAME = "notes"
 
@@ -50,6 +50,7 @@ def create(slug):
     project = load_project(slug)
     require("note.create", project)
     db.session.add(Note(project_id=project.id, author_id=current_user.id, text=request.form["text"]))
+    follow(current_user, project)
     db.session.commit()
     return redirect(url_for("notes.index", slug=slug))
 
@@ -148,3 +149,19 @@ def template_context():
 @hookimpl
 def add_hookspecs(plugin_manager):
     return None
+
+
+@hookimpl
+def user_contributions(user):
+    notes = db.session.scalars(db.select(Note).where(Note.author_id == user.id).order_by(Note.id))
+    # Notes store no time: a contribution without one is listed too.
+    return [Contribution("note", "Note", db.session.get(Project, note.project_id), note.text, None,
+                         url=url_for("notes.index", slug=db.session.get(Project, note.project_id).slug),
+                         data={"id": note.id, "text": note.text})
+            for note in notes]
+
+
+@hookimpl
+def delete_user_data(user, mode):
+    if mode == "remove":
+        db.session.execute(db.delete(Note).where(Note.author_id == user.id))

@@ -232,3 +232,36 @@ def test_nav_items_are_ordered(make_app):
     )
     app = make_app(plugins=[], extra_plugins=[plugin])
     assert [i.label for i in app.extensions["mitsprache"].registry.nav_items] == ["Erster", "Zweiter"]
+
+
+def test_hook_user_contributions(notes_app, users, login, project_with_phase):
+    """A plugin's contributions reach the person's "My participation" page and their data download."""
+    import io
+    import json
+    import zipfile
+
+    people = users(notes_app)
+    slug, _ = project_with_phase(notes_app, "notes", start=T0, end=T0.replace(year=2027), title="Notizen")
+    client = login(notes_app, people.anna)
+    client.post(f"/p/{slug}/notes", data={"text": "Bänke am Ufer"})
+    page = client.get("/account/participation").get_data(as_text=True)
+    assert "Bänke am Ufer" in page and "Notizen" in page
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/account/data.zip").data))
+    data = json.loads(archive.read("data.json"))
+    assert [(c["kind"], c["plugin"], c["data"]["text"]) for c in data["contributions"]] == [
+        ("note", "notes", "Bänke am Ufer")]
+    assert "Bänke am Ufer" in archive.read("index.html").decode()
+
+
+@pytest.mark.parametrize("mode, kept", [("keep", 1), ("remove", 0)])
+def test_hook_delete_user_data(make_app, users, login, project_with_phase, mode, kept):
+    """Deleting an account asks each plugin to remove its data, as the deployment chose."""
+    app = make_app(plugins=[], extra_plugins=[notes_plugin], deleted_contributions=mode)
+    people = users(app)
+    slug, _ = project_with_phase(app, "notes", start=T0, end=T0.replace(year=2027))
+    client = login(app, people.anna)
+    client.post(f"/p/{slug}/notes", data={"text": "Mehr Licht"})
+    response = client.post("/account/delete", data={"current_password": "password-anna"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(db.select(db.func.count(notes_plugin.Note.id))) == kept
