@@ -37,7 +37,10 @@ run: export MITSPRACHE_ENVIRONMENT ?= development
 run: setup
 	@[ -f $(MITSPRACHE_INSTANCE)/config.toml ] || $(BIN)/mitsprache init --demo
 	@$(BIN)/mitsprache db upgrade >/dev/null
-	$(BIN)/mitsprache serve --host 127.0.0.1 --port 5000
+	@# The worker (notification e-mails, digests, reminders) runs beside the server and stops with it.
+	@$(BIN)/mitsprache worker & worker=$$!; \
+	  trap "kill $$worker 2>/dev/null; wait $$worker 2>/dev/null" EXIT INT TERM; \
+	  $(BIN)/mitsprache serve --host 127.0.0.1 --port 5000
 
 test: setup browser
 	@.ci/redis-up
