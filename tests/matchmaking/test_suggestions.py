@@ -50,3 +50,22 @@ def test_organisers_save_weights(world, login, engine):
         weights = db.session.scalar(db.select(Settings.weights))
     assert weights["fields"] == 5.0 and weights["text"] == 0.0
     assert organiser.post(f"{w.base}/organisers/settings", data={"w_fields": "-1"}).status_code == 400
+
+
+def test_recommend_command(world, engine):
+    import json
+
+    from plugins.matchmaking.cli import group
+
+    w = world()
+    cli = w.app.test_cli_runner()
+    result = cli.invoke(group, ["recommend", w.slug, "--challenge", str(w.challenge), "--json"])
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert rows[0]["id"] == w.initiative and rows[0]["title"] == "Digitalpaten"
+    assert set(rows[0]) == {"id", "external_id", "title", "score", "reasons"} and rows[0]["reasons"]
+    text = cli.invoke(group, ["recommend", w.slug, "--initiative", str(w.initiative), "--limit", "3"])
+    assert text.exit_code == 0 and "Wie können wir ältere Offliner" in text.output
+    assert cli.invoke(group, ["recommend", w.slug, "--challenge", "nope"]).exit_code != 0
+    assert cli.invoke(group, ["recommend", w.slug]).exit_code == 2
+    assert "geheim" not in result.output + text.output
