@@ -201,6 +201,9 @@ def _check(kind: str, header: list[str], rows: list[list[str]]) -> tuple[list[di
                 problems.append(_("Row %(line)d: \"%(value)s\" is not a municipal key (AGS) or a Land.",
                                   line=offset, value=part.strip()))
             codes.append(code)
+        website = row.get("website", "")
+        if website and not website.startswith(("https://", "http://")):
+            problems.append(_("Row %(line)d: the website must start with https://", line=offset))
         email = row.get("contact_email", "")
         if email and not EMAIL.match(email):
             problems.append(_("Row %(line)d: \"%(value)s\" is not an e-mail address.", line=offset, value=email))

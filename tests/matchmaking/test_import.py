@@ -92,12 +92,15 @@ def test_a_bad_file_is_refused_row_by_row_and_stores_nothing(world, login):
         "c-4,Falsche Ziele,Text,Stadt Celle,03,,SDG 42,Aliens,,,,keine-mail\n"
         "c-1,Doppelt,Text,Stadt Celle,03,,,,,,,\n"
     )
+    bad = bad.replace(HEADER, HEADER.replace("contact_email", "contact_email,website"))
+    bad = bad.replace("Alles fein.,Stadt Celle,03,,,,,,,", "Alles fein.,Stadt Celle,03,,,,,,,,javascript:alert(1)")
     response = _upload(organiser, w, "challenges", bad.encode())
     page = response.get_data(as_text=True)
     assert response.status_code == 400 and "Nothing was imported." in page
     for expected in ("Row 3: title is empty.", "Row 4: &#34;Atlantis&#34; is not a municipal key",
                      "Row 5, column sdgs: unknown value(s) &#34;SDG 42&#34;", "Row 5, column target_groups",
-                     "Row 5: &#34;keine-mail&#34; is not an e-mail address", "Row 6: external_id &#34;c-1&#34; was used in row 2"):
+                     "Row 5: &#34;keine-mail&#34; is not an e-mail address", "Row 6: external_id &#34;c-1&#34; was used in row 2",
+                     "Row 2: the website must start with https://"):
         assert expected in page, expected
     assert _count(w.app, "Challenge") == 1 and _count(w.app, "Organisation") == 3
 
