@@ -14,13 +14,13 @@ PHASE_CLOSES = "core.phase_closes"
 
 def _phase_opens(notification) -> str:
     return _("The phase “%(phase)s” of “%(project)s” has started.",
-             phase=notification.payload.get("phase", ""), project=notification.payload.get("project", ""))
+             phase=notification.payload.get("phase_title", ""), project=notification.payload.get("project_title", ""))
 
 
 def _phase_closes(notification) -> str:
-    return _("The phase “%(phase)s” of “%(project)s” ends in 3 days, on %(when)s.",
-             phase=notification.payload.get("phase", ""), project=notification.payload.get("project", ""),
-             when=_end_of(notification))
+    return _("The phase “%(phase)s” of “%(project)s” ends on %(when)s.",
+             phase=notification.payload.get("phase_title", ""),
+             project=notification.payload.get("project_title", ""), when=_end_of(notification))
 
 
 def _end_of(notification) -> str:

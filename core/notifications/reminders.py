@@ -42,7 +42,7 @@ def _payload(phase) -> dict:
 
     with url_context():
         url = url_for("projects.project", slug=phase.project.slug)
-    return {"phase": phase.title, "project": phase.project.title, "end": phase.end.isoformat(), "url": url}
+    return {"phase_title": phase.title, "project_title": phase.project.title, "end": phase.end.isoformat(), "url": url}
 
 
 def phase_reminders(at: datetime | None = None) -> int:

@@ -36,6 +36,7 @@ def make_huey(app: Flask):
         return MemoryHuey(name, immediate=True)
     if url:
         return RedisHuey(name, url=url)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     return SqliteHuey(name, filename=str(Path(app.instance_path) / "tasks.db"))
 
 
