@@ -5,7 +5,9 @@ What goes, in one transaction:
 1. every plugin removes what it stores about the person beyond authorship, and
    with ``deleted_contributions = "remove"`` the contributions themselves
    (``delete_user_data`` hook);
-2. the core removes the person's roles and follows;
+2. the core removes the person's roles, follows and notifications (their inbox,
+   e-mails waiting for them, their choices); with ``remove`` also the
+   notifications others got about the person's contributions (they quote them);
 3. the account row is emptied: the address becomes ``deleted-<id>@deleted.invalid``
    (a reserved name no form accepts and no mail reaches), the display name
    "Deleted account" (in the deployment's language, so exports read the same),
@@ -31,6 +33,7 @@ from sqlalchemy import delete, func, select
 from .clock import now
 from .extensions import db
 from .models import Follow, ProjectRole, User
+from .notifications.models import Delivery, Notification, NotificationPreference
 from .participation import contributions_of
 
 #: Not a password hash of any method: ``check_password_hash`` says no to every password.
@@ -73,6 +76,7 @@ def delete_account(user: User, mode: str | None = None) -> Deleted:
     current_app.extensions["mitsprache"].pm.hook.delete_user_data(user=user, mode=mode)
     db.session.execute(delete(Follow).where(Follow.user_id == user.id))
     db.session.execute(delete(ProjectRole).where(ProjectRole.user_id == user.id))
+    _delete_notifications(user, mode)
     user.email = placeholder_address(user)
     user.display_name = deleted_name()
     user.password_hash = NO_PASSWORD
@@ -84,3 +88,12 @@ def delete_account(user: User, mode: str | None = None) -> Deleted:
     db.session.commit()
     return Deleted(mode, count)
 
+
+def _delete_notifications(user: User, mode: str) -> None:
+    """The person's inbox, outbox rows (an SMTP error may name the address) and choices; with ``remove``,
+    also what others were told of the person's contributions (the payload quotes them)."""
+    db.session.execute(delete(Delivery).where(Delivery.recipient_id == user.id))
+    db.session.execute(delete(Notification).where(Notification.recipient_id == user.id))
+    db.session.execute(delete(NotificationPreference).where(NotificationPreference.user_id == user.id))
+    if mode == "remove":
+        db.session.execute(delete(Notification).where(Notification.actor_id == user.id))

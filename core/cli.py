@@ -122,7 +122,9 @@ def user_delete(email: str, mode: str | None, yes: bool) -> None:
     if not yes:
         click.confirm(f"Delete the account of {user.email} ({user.display_name})? This cannot be undone", abort=True)
     address = user.email
-    done = delete_account(user, mode)
+    # Plugins name contributions with links (url_for): a request at base_url lends them the site's address.
+    with current_app.test_request_context(base_url=current_app.config.get("BASE_URL") or "http://localhost"):
+        done = delete_account(user, mode)
     what = "kept, shown as from a deleted account" if done.mode == "keep" else "removed"
     click.echo(f"Deleted the account of {address}: name, address and password are gone; "
                f"{done.contributions} contribution(s) {what}.")

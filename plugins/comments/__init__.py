@@ -67,3 +67,18 @@ def check_permission(user, action, obj, project):
     from .permissions import check
 
     return check(user, action, obj, project)
+
+
+@hookimpl
+def user_contributions(user):
+    """A person's comments, replies, ratings and reports (:mod:`.account`)."""
+    from .account import contributions
+
+    return contributions(user)
+
+
+@hookimpl
+def delete_user_data(user, mode):
+    from .account import delete_data
+
+    delete_data(user, mode)

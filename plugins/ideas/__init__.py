@@ -11,6 +11,8 @@ Hooks implemented here (a table of contents; the work happens in the modules):
 - ``register_exporters``: the ``ideas`` table (:mod:`.exports`)
 - ``register_item_types``: ideas, which people discuss (comments) and support (voting, when enabled)
 - ``seed_demo``: :mod:`.demo`
+- ``user_contributions``, ``delete_user_data``: a person's ideas in their data download, and what
+  happens to them when the account is deleted (:mod:`.account`)
 """
 from __future__ import annotations
 
@@ -126,3 +128,18 @@ def seed_demo(demo):
     from .demo import seed
 
     seed(demo)
+
+
+@hookimpl
+def user_contributions(user):
+    """A person's ideas (:mod:`.account`)."""
+    from .account import contributions
+
+    return contributions(user)
+
+
+@hookimpl
+def delete_user_data(user, mode):
+    from .account import delete_data
+
+    delete_data(user, mode)

@@ -151,3 +151,18 @@ def seed_demo(demo):
     from .demo import seed
 
     seed(demo)
+
+
+@hookimpl
+def user_contributions(user):
+    """A person's votes and poll answers (:mod:`.account`)."""
+    from .account import contributions
+
+    return contributions(user)
+
+
+@hookimpl
+def delete_user_data(user, mode):
+    from .account import delete_data
+
+    delete_data(user, mode)
