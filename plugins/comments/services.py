@@ -11,7 +11,7 @@ import uuid
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.toolkit import db, now, text_to_html
+from core.toolkit import db, follow, now, text_to_html
 
 from . import notifications
 from .models import DELETED, HIDDEN, VISIBLE, Comment, ModerationLog, Report, Vote
@@ -64,6 +64,7 @@ def create_comment(target_type, target_id, project, author, text, *, parent=None
         if existing is not None:
             return existing, False
     comment = new_comment(target_type, target_id, project, author, text, parent=parent, token=token)
+    follow(author, project)
     try:
         notifications.comment_added(comment, parent)
         db.session.commit()

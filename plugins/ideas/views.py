@@ -9,7 +9,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.toolkit import (
-    can, ConfirmForm, current_user, db, get_or_404, known_phases, load_project, MAX_PAGE, now, parse_int,
+    can, ConfirmForm, current_user, db, follow, get_or_404, known_phases, load_project, MAX_PAGE, now, parse_int,
     posting_limit, render_page_or_fragment, require, wants_fragment,
 )
 
@@ -108,6 +108,7 @@ def new(slug):
         if "category" in form:
             idea.category_id = int(form.category.data)
         db.session.add(idea)
+        follow(current_user, project)
         try:
             db.session.commit()
         except IntegrityError:  # the twin request won the race

@@ -39,7 +39,7 @@ from flask import current_app
 from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.toolkit import db, known_phases, now, Phase, PhaseState, Project
+from core.toolkit import db, follow, known_phases, now, Phase, PhaseState, Project
 
 from . import notifications
 from .models import Answer, Ballot, Option, Poll, Question, Response, Vote
@@ -252,6 +252,7 @@ def set_vote(phase: Phase, item_type: str, item_id: int, user_id: int, value: in
     for attempt in range(RETRIES):
         try:
             _set_vote_once(phase_id, item_type, item_id, user_id, value, limit)
+            follow(user_id, phase.project_id)  # after the ballot row: its INSERT must come first (see above)
             db.session.commit()
             return
         except VoteLimitReached:
@@ -341,6 +342,7 @@ def save_response(poll: Poll, user_id: int, answers: dict[int, Any]) -> None:
     for attempt in range(RETRIES):
         try:
             _save_response_once(poll_id, user_id, answers, questions)
+            follow(user_id, poll.project_id)
             db.session.commit()
             return
         except IntegrityError:
