@@ -176,9 +176,9 @@ def test_german_readers_get_german_e_mails(site, clock):
     with app.app_context():
         mail = outbox()[-1]
     text = mail.get_body(("plain",)).get_content()
-    assert "Ein*e Moderator*in hat deinen Kommentar „Mein Kommentar“ ausgeblendet. Grund: Beleidigung" in text or \
-        "Mein Kommentar" in text
-    assert "Hallo Anna," in text and "Keine E-Mails mehr" in text
+    assert mail["Subject"] == "Mitsprache: Die Moderation hat Ihren Kommentar „Mein Kommentar“ ausgeblendet. Grund: Beleidigung"
+    assert "Hallo Anna," in text and "Gar keine E-Mails mehr:" in text
+    assert "Alle Ihre Benachrichtigungen" in mail.get_body(("html",)).get_content()
 
 
 def test_no_e_mail_before_the_address_is_confirmed(site, clock):
