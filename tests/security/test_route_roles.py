@@ -310,6 +310,12 @@ def csv_file():
                        .encode()), "challenges.csv")
 
 
+def _unsubscribe_token(site: Site, user_key: str) -> str:
+    from core.notifications.emails import unsubscribe_token
+
+    return unsubscribe_token(site.user(user_key).id)
+
+
 def _p(site: Site, slug_key: str = "draft") -> str:
     return f"/p/{getattr(site.slugs, slug_key)}"
 
@@ -339,6 +345,18 @@ WRITES: dict[str, Write] = {
                                why="the language switch; for a visitor only the session changes", writes=False),
     "auth.profile": Write("participant", lambda s: ("/account", {"display_name": "Renamed", "locale": "en"}),
                           why="everyone logged in edits their own profile"),
+    # --- notifications (core) -------------------------------------------------
+    "notifications.read": Write("participant", lambda s: ("/notifications/read", {}),
+                                why="marks one's own notifications read; with none unread nothing changes",
+                                writes=False),
+    "notifications.settings": Write(
+        "participant", lambda s: ("/notifications/settings", {
+            **{f"kind_{name}": "off" for name in s.app.extensions["mitsprache"].registry.notification_kinds},
+            "mute_all": "y"}),
+        why="everyone logged in chooses their own notifications"),
+    "notifications.unsubscribe": Write(
+        "anyone", lambda s: (f"/notifications/unsubscribe/{_unsubscribe_token(s, 'ben')}", {}),
+        why="the signed token in the e-mail is the credential (one click, RFC 8058)"),
     "admin.project_new": Write("admin", lambda s: ("/admin/projects/new", {
         "title": "New project", "slug": f"new-{uuid.uuid4().hex[:8]}", "description": "", "is_public": "y"})),
     # --- project management (core) --------------------------------------------
