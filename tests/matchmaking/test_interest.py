@@ -152,6 +152,8 @@ def test_writes_are_refused_without_permission(world, login, clock):
     # An initiative cannot mark interest in another initiative.
     assert mark(cem, w, "initiative", w.initiative, sender=str(w.third)).status_code == 403
     assert login(w.app).post(f"{w.base}/interest/challenge/{w.challenge}").status_code == 302  # to the login
+    visitor = login(w.app).post(f"{w.base}/preferences", data={"recommendations": "y"})
+    assert visitor.status_code == 302 and "/login" in visitor.headers["Location"]
     clock.advance(days=60)  # the phase is over
     assert mark(cem, w, "challenge", w.challenge, sender=str(w.third)).status_code == 403
 
