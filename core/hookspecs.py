@@ -175,6 +175,18 @@ def item_fragments(item_type: str, items: list[Any], user: Any) -> dict[Any, Any
 
 
 @hookspec
+def item_sections(item_type: str, item: Any, user: Any) -> list[Any]:
+    """Return whole sections (``Markup``) to show at the bottom of an item's own page.
+
+    Where :func:`item_fragments` adds small widgets beside items in lists, this adds
+    what belongs on one item's page only: the comments plugin returns the item's
+    discussion for item types that offer ``"comments"``. The owner's template calls
+    ``{{ item_sections("challenge", challenge) }}``; nothing shows when no enabled
+    plugin has anything for it.
+    """
+
+
+@hookspec
 def item_sort_options(item_type: str, project: Any) -> list[Any]:
     """Return :class:`core.registry.SortOption` entries for another plugin's list.
 

@@ -33,6 +33,15 @@ def item_fragments(item_type, items):
     return merged
 
 
+def item_sections(item_type, item):
+    """Every plugin's sections for ``item``'s own page (a discussion, say), in hook order, as one Markup."""
+    if item is None:
+        return Markup("")
+    pm = current_app.extensions["mitsprache"].pm
+    results = reversed(pm.hook.item_sections(item_type=item_type, item=item, user=current_user))
+    return Markup("").join(Markup(section) for result in results for section in (result or []))
+
+
 def project_tabs(project):
     """The project's tabs from every plugin's ``project_tabs`` hook, once per request."""
     cache = g.setdefault("_mitsprache_tabs", {})
@@ -66,6 +75,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(manage_links)
     app.add_template_global(can)
     app.add_template_global(item_fragments)
+    app.add_template_global(item_sections)
     app.add_template_global(known_phases)
     app.add_template_global(now)
     from .notifications.views import header_count

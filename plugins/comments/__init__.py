@@ -51,6 +51,17 @@ def register_exporters(register):
 
 
 @hookimpl
+def item_sections(item_type, item, user):
+    """The discussion under an item whose owner offers comments (a challenge, say), on the item's own page."""
+    from .api import thread_html
+    from .targets import target_type
+
+    if target_type(item_type) is None or getattr(item, "project", None) is None:
+        return []
+    return [thread_html(item_type, item.id, item.project)]
+
+
+@hookimpl
 def project_tabs(project):
     """A "Moderation" tab, for the project's moderators, initiators and admins only."""
     from flask_login import current_user

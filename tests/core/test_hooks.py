@@ -98,6 +98,20 @@ def test_hook_register_item_types(make_app):
         make_app(plugins=[], extra_plugins=[reserved])
 
 
+def test_hook_item_sections(make_app):
+    """An owner prints ``item_sections``; every plugin with something for the item adds a section."""
+    from flask import render_template_string
+    from markupsafe import Markup
+
+    thing = types.SimpleNamespace(id=7, title="Bank am Kanal")
+    adder = types.SimpleNamespace(PLUGIN_NAME="adder", item_sections=hookimpl(
+        lambda item_type, item, user: [Markup(f"<section>{item_type} {item.id}</section>")] if item_type == "bench" else []))
+    app = make_app(plugins=[], extra_plugins=[adder])
+    with app.test_request_context():
+        html = render_template_string('{{ item_sections("bench", thing) }}|{{ item_sections("tree", thing) }}', thing=thing)
+    assert html == "<section>bench 7</section>|"
+
+
 def test_startup_hooks_take_register_or_return_a_list(make_app, notes_app):
     """Plugins written before ``register`` (returning lists) keep working next to new ones."""
     from flask import Blueprint
