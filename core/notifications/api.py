@@ -21,10 +21,11 @@ kind's default, whether an e-mail goes out at once (an outbox row, see
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Iterable
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 
 from ..clock import now
 from ..extensions import db
@@ -89,6 +90,77 @@ def modes_for(user_ids: Iterable[int], kind: str) -> dict[int, str]:
     return modes
 
 
+@dataclass
+class Prepared:
+    """Who will be told of an event and how, read before the event's first write; :meth:`add` writes the rows."""
+
+    kind: str
+    project: Any
+    actor_id: int | None
+    dedupe_key: str | None
+    modes: dict[int, str]
+
+    def add(self, *, item=None, item_type: str | None = None, item_id: int | None = None,
+            **payload: Any) -> list[Notification]:
+        """Add the notifications (and the outbox rows of "at once") to the session; the caller commits."""
+        if item is not None:
+            item_id = item_id if item_id is not None else getattr(item, "id", None)
+            item_type = item_type or type(item).__name__.lower()
+        created = []
+        at = now()
+        for user_id, mode in sorted(self.modes.items()):
+            notification = Notification(
+                recipient_id=user_id, kind=self.kind, project_id=getattr(self.project, "id", None),
+                item_type=item_type, item_id=item_id, actor_id=self.actor_id, payload=dict(payload), created_at=at,
+                email=mode, dedupe_key=self.dedupe_key,
+            )
+            db.session.add(notification)
+            if mode == IMMEDIATE:
+                db.session.add(Delivery(recipient_id=user_id, notification=notification, next_try_at=at, created_at=at))
+            created.append(notification)
+        return created
+
+
+def prepare(kind: str, recipients: Iterable[Any], *, project=None, actor=None,
+            dedupe_key: str | None = None) -> Prepared:
+    """The reading half of :func:`notify`: who is told (not the actor, only people who may see the project,
+    no deleted accounts, once per ``dedupe_key``) and how (their choice or the kind's default).
+
+    Call it before the event's first write where the write holds a lock others wait for (SQLite's one
+    writer): the queries then run before it, and :meth:`Prepared.add` only inserts.
+    """
+    from ..models import User
+
+    _kind(kind)
+    actor_id = _user_id(actor)
+    ids = [i for i in dict.fromkeys(_user_id(r) for r in recipients) if i is not None and i != actor_id]
+    if ids and dedupe_key is not None:
+        told = set(db.session.scalars(select(Notification.recipient_id).where(
+            Notification.dedupe_key == dedupe_key, Notification.recipient_id.in_(ids))))
+        ids = [i for i in ids if i not in told]
+    if ids:
+        deleted = getattr(User, "deleted_at", None)
+        alive = [deleted.is_(None)] if deleted is not None else []
+        if project is None or project.is_public:
+            # One query for who exists and what they chose (the common case: a reply on a public project).
+            default, chosen = _kind(kind).default, {}
+            rows = db.session.execute(
+                select(User.id, NotificationPreference.kind, NotificationPreference.mode)
+                .outerjoin(NotificationPreference, and_(NotificationPreference.user_id == User.id,
+                                                        NotificationPreference.kind.in_([kind, ALL_KINDS])))
+                .where(User.id.in_(ids), *alive))
+            for user_id, pref_kind, mode in rows:
+                chosen.setdefault(user_id, {})
+                if pref_kind is not None:
+                    chosen[user_id][pref_kind] = mode
+            modes = {user_id: OFF if prefs.get(ALL_KINDS) == OFF else prefs.get(kind) if prefs.get(kind) in MODES
+                     else default for user_id, prefs in chosen.items()}
+            return Prepared(kind, project, actor_id, dedupe_key, modes)
+        users = list(db.session.scalars(select(User).where(User.id.in_(ids), *alive)))
+        ids = [user.id for user in _visible_to(users, project)]
+    return Prepared(kind, project, actor_id, dedupe_key, modes_for(ids, kind) if ids else {})
+
+
 def notify(kind: str, recipients: Iterable[Any], *, project=None, item=None, item_type: str | None = None,
            item_id: int | None = None, actor=None, dedupe_key: str | None = None, **payload: Any) -> list[Notification]:
     """Add a notification of ``kind`` for each recipient (users or ids) to the session; the caller commits.
@@ -100,37 +172,8 @@ def notify(kind: str, recipients: Iterable[Any], *, project=None, item=None, ite
     the notification links to. ``dedupe_key`` makes the notification once-only
     per person (periodic jobs). Returns the new rows.
     """
-    from ..models import User
-
-    _kind(kind)
-    actor_id = _user_id(actor)
-    ids = [i for i in dict.fromkeys(_user_id(r) for r in recipients) if i is not None and i != actor_id]
-    if ids and dedupe_key is not None:
-        told = set(db.session.scalars(select(Notification.recipient_id).where(
-            Notification.dedupe_key == dedupe_key, Notification.recipient_id.in_(ids))))
-        ids = [i for i in ids if i not in told]
-    if not ids:
-        return []
-    users = list(db.session.scalars(select(User).where(User.id.in_(ids))))
-    users = [u for u in users if getattr(u, "deleted_at", None) is None]
-    users = _visible_to(users, project)
-    if item is not None:
-        item_id = item_id if item_id is not None else getattr(item, "id", None)
-        item_type = item_type or type(item).__name__.lower()
-    modes = modes_for([u.id for u in users], kind)
-    created = []
-    at = now()
-    for user in sorted(users, key=lambda u: u.id):
-        notification = Notification(
-            recipient_id=user.id, kind=kind, project_id=getattr(project, "id", None), item_type=item_type,
-            item_id=item_id, actor_id=actor_id, payload=dict(payload), created_at=at, email=modes[user.id],
-            dedupe_key=dedupe_key,
-        )
-        db.session.add(notification)
-        if notification.email == IMMEDIATE:
-            db.session.add(Delivery(recipient_id=user.id, notification=notification, next_try_at=at, created_at=at))
-        created.append(notification)
-    return created
+    return prepare(kind, recipients, project=project, actor=actor, dedupe_key=dedupe_key).add(
+        item=item, item_type=item_type, item_id=item_id, **payload)
 
 
 def people_with_role(project, *roles: str) -> list[int]:
@@ -185,5 +228,5 @@ def mark_read(user_id: int, notification_ids: Iterable[int] | None = None) -> in
     return db.session.execute(query.values(read_at=now()).execution_options(synchronize_session=False)).rowcount
 
 
-__all__ = ["DIGEST", "IMMEDIATE", "OFF", "mark_read", "modes_for", "notify", "people_with_role", "preferences_of",
-           "set_preference", "unread_count"]
+__all__ = ["DIGEST", "IMMEDIATE", "OFF", "Prepared", "mark_read", "modes_for", "notify", "people_with_role", "prepare",
+           "preferences_of", "set_preference", "unread_count"]

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from flask import current_app, has_request_context
 
-from core.toolkit import NotificationKind, Role, _, _l, db, excerpt, notify, people_with_role, url_for
+from core.toolkit import NotificationKind, Project, Role, _, _l, db, excerpt, notify, people_with_role, url_for
 
 REPLY = "comments.reply"
 ON_MY_ITEM = "comments.on_my_item"
@@ -83,22 +83,42 @@ def _text(comment) -> str:
     return excerpt(comment.text or "", 160)
 
 
+def prepare_comment(comment, parent=None):
+    """Who hears of a new comment (the author replied to, the owner of the discussed item), read now.
+
+    Called before the comment's INSERT (and before any other write of its
+    transaction), so the reads never hold SQLite's write lock; returns
+    ``write()``, which flushes the comment and adds the notifications.
+    """
+    from core.toolkit import prepare_notifications
+
+    project = comment.project or db.session.get(Project, comment.project_id)
+    plans = []
+    with db.session.no_autoflush:
+        if parent is not None and parent.author_id != comment.author_id:
+            plans.append((prepare_notifications(REPLY, [parent.author_id], project=project, actor=comment.author_id), {}))
+        item_type = current_app.extensions["mitsprache"].registry.item_types.get(comment.target_type)
+        if item_type is not None and item_type.owner is not None:
+            target = item_type.load([comment.target_id]).get(comment.target_id)
+            owner = item_type.owner(target) if target is not None else None
+            if owner is not None and (parent is None or owner != parent.author_id):
+                plans.append((prepare_notifications(ON_MY_ITEM, [owner], project=project, actor=comment.author_id),
+                              {"title": item_type.title_of(target)}))
+
+    def write() -> None:
+        plans_with_people = [(plan, extra) for plan, extra in plans if plan.modes]
+        if not plans_with_people:
+            return
+        db.session.flush()  # the comment's id, for the link
+        for plan, extra in plans_with_people:
+            plan.add(item=comment, item_type="comment", excerpt=_text(comment), url=_url(comment), **extra)
+
+    return write
+
+
 def comment_added(comment, parent=None) -> None:
-    """Tell the author of the comment replied to, and the owner of the discussed item. Flushes, does not commit."""
-    db.session.flush()  # the comment's id, for the link
-    project = comment.project
-    told: set[int] = set()
-    common = dict(project=project, item=comment, item_type="comment", actor=comment.author_id, excerpt=_text(comment),
-                  url=_url(comment))
-    if parent is not None and parent.author_id != comment.author_id:
-        notify(REPLY, [parent.author_id], **common)
-        told.add(parent.author_id)
-    item_type = current_app.extensions["mitsprache"].registry.item_types.get(comment.target_type)
-    if item_type is not None and item_type.owner is not None:
-        target = item_type.load([comment.target_id]).get(comment.target_id)
-        owner = item_type.owner(target) if target is not None else None
-        if owner is not None and owner not in told:
-            notify(ON_MY_ITEM, [owner], title=item_type.title_of(target), **common)
+    """Tell the author of the comment replied to, and the owner of the discussed item (reads and writes at once)."""
+    prepare_comment(comment, parent)()
 
 
 def comment_moderated(comment, moderator, action: str, text: str = "") -> None:

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from core.toolkit import db, follow, now, text_to_html
 
 from . import notifications
+from . import notifications
 from .models import DELETED, HIDDEN, VISIBLE, Comment, ModerationLog, Report, Vote
 
 try:  # cached pages of a project are invalidated by bumping its content version
@@ -64,9 +65,10 @@ def create_comment(target_type, target_id, project, author, text, *, parent=None
         if existing is not None:
             return existing, False
     comment = new_comment(target_type, target_id, project, author, text, parent=parent, token=token)
-    follow(author, project)
+    tell = notifications.prepare_comment(comment, parent)  # who hears of it: read before the first write
     try:
-        notifications.comment_added(comment, parent)
+        follow(author, project)  # its INSERT flushes the comment first: a duplicate token fails here
+        tell()
         db.session.commit()
     except IntegrityError:
         # The same form arrived twice at once: the other request stored it.
@@ -135,6 +137,7 @@ def report_comment(comment: Comment, user, reason: str, text: str) -> bool:
     db.session.add(Report(comment_id=comment.id, project_id=comment.project_id, user_id=user.id,
                           reason=reason, text=(text or "").strip()))
     notifications.comment_reported(comment, user, reason)
+    notifications.comment_reported(comment, user, reason)
     try:
         db.session.commit()
     except IntegrityError:
@@ -164,6 +167,7 @@ def hide_comment(comment: Comment, moderator, reason: str, *, commit: bool = Tru
     _resolve_reports([comment.id], moderator)
     _log(comment, moderator, "hide", reason)
     notifications.comment_moderated(comment, moderator, "hide", reason.strip())
+    notifications.comment_moderated(comment, moderator, "hide", reason.strip())
     if commit:
         db.session.commit()
     return True
@@ -176,6 +180,7 @@ def restore_comment(comment: Comment, moderator, *, commit: bool = True) -> bool
     comment.moderation_reason = None
     _log(comment, moderator, "restore")
     notifications.comment_moderated(comment, moderator, "restore")
+    notifications.comment_moderated(comment, moderator, "restore")
     if commit:
         db.session.commit()
     return True
@@ -187,6 +192,8 @@ def set_remark(comment: Comment, moderator, remark: str) -> None:
         return
     comment.moderator_remark = remark or None
     _log(comment, moderator, "remark" if remark else "remark_removed", remark)
+    if remark:
+        notifications.comment_moderated(comment, moderator, "remark", remark)
     if remark:
         notifications.comment_moderated(comment, moderator, "remark", remark)
     db.session.commit()
