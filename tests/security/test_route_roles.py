@@ -374,6 +374,20 @@ WRITES: dict[str, Write] = {
         "end": "2026-06-10T10:00"})),
     "manage.phase_delete": Write("initiator", lambda s: _phase_request(s, "/delete", {})),
     "manage.phase_move": Write("initiator", lambda s: _phase_request(s, "/move/up", {}, index=1)),
+    # --- one's own account and following (core) -----------------------------------
+    "account.email_change": Write(
+        "participant", lambda s: ("/account/email", {"email": f"{uuid.uuid4().hex[:8]}@example.org",
+                                                     "current_password": "password-participant"}),
+        why="everyone logged in asks for a new address of their own; nothing changes before the link is opened",
+        writes=False),
+    "account.email_confirm": Write(
+        "anyone", lambda s: (f"/account/email/{_address_change_token(s)}", {}),
+        why="the signed link mailed to the new address is the credential"),
+    "account.delete": Write(
+        "participant", lambda s: ("/account/delete", {"current_password": _leaving(s)}),
+        why="everyone logged in deletes their own account, confirmed with their password", player="leaving"),
+    "following.follow": Write("participant", lambda s: (f"{_p(s, 'elsewhere')}/follow", {"following": "1"}),
+                              why="anyone logged in follows a project they may see"),
     # --- comments ---------------------------------------------------------------
     "comments.create": Write(
         "participant", lambda s: (f"/comments/paragraph/{s.paragraph().id}",
@@ -536,6 +550,34 @@ def _phase_request(site: Site, suffix: str, form: dict, index: int = 0):
     project = site.staffed_project()
     phase = sorted(project.phases, key=lambda p: p.position)[index]
     return f"/p/{project.slug}/manage/phases/{phase.id}{suffix}", form
+
+
+def _fresh_user(site: Site, key: str):
+    """A new account, known to the test as ``world.users.<key>`` (for routes that use an account up)."""
+    from types import SimpleNamespace
+
+    from core.services import create_user
+
+    user = create_user(f"{key}-{uuid.uuid4().hex[:8]}@example.org", f"password-{key}", key.title())
+    db.session.commit()
+    setattr(site.world.users, key, SimpleNamespace(id=user.id, email=user.email, name=user.display_name))
+    return user
+
+
+def _leaving(site: Site) -> str:
+    """A new account to delete (the demo's people are needed by later routes); returns its password."""
+    _fresh_user(site, "leaving")
+    return "password-leaving"
+
+
+def _address_change_token(site: Site) -> str:
+    """The link a new account's owner got for a new address."""
+    from core.account_tokens import CHANGE_ADDRESS, make_token, password_fingerprint
+    from core.views.account import address_fingerprint
+
+    user = _fresh_user(site, "moving")
+    return make_token(CHANGE_ADDRESS, {"uid": user.id, "new": f"moved-{uuid.uuid4().hex[:8]}@example.org",
+                                       "h": password_fingerprint(user), "old": address_fingerprint(user)})
 
 
 def _rated_idea(site: Site) -> int:
