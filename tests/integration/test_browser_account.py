@@ -102,3 +102,52 @@ def test_a_participant_downloads_her_data_and_deletes_her_account(world, live_se
         screenshot(f"deleted-{locale}", page)
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "de-DE"])
+def test_the_consent_links_the_notice_and_a_new_address_is_confirmed(make_app, users, live_server, browser,
+                                                                      screenshot, locale):
+    """Registration links the privacy notice; a new address, asked for in the profile, is confirmed by its link."""
+    from core.mail import outbox
+
+    german = locale == "de-DE"
+    app = make_app(plugins=[], privacy_html="<h3>Verantwortlich</h3><p>Stadt Musterstadt, Marktplatz 1</p>",
+                   imprint_url="https://www.musterstadt.de/impressum")
+    people = users(app)
+    base = live_server(app)
+    context = browser.new_context(locale=locale, viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        page.goto(f"{base}/register")
+        consent = page.get_by_label(re.compile("^Ich bin einverstanden" if german else "^I agree"))
+        assert consent.get_attribute("aria-describedby") == "accept_terms-help"
+        screenshot(f"register-{locale}", page)
+        with context.expect_page() as opened:  # a new tab: the half-filled form stays
+            page.locator("#accept_terms-help a").click()
+        notice = opened.value
+        notice.wait_for_load_state()
+        assert notice.get_by_text("Stadt Musterstadt, Marktplatz 1").is_visible()
+        screenshot(f"privacy-{locale}", notice)
+        notice.close()
+
+        page.goto(f"{base}/login")
+        page.fill("#email", people.anna.email)
+        page.fill("#password", "password-anna")
+        page.click("main button[type=submit]")
+        page.wait_for_url(f"{base}/")
+        page.goto(f"{base}/account#change-email")
+        page.get_by_label("Neue E-Mail-Adresse" if german else "New e-mail address").fill("anna@neu.example")
+        form = page.locator("form", has=page.locator("#new_email"))
+        form.get_by_label("Aktuelles Passwort" if german else "Current password").fill("password-anna")
+        form.get_by_role("button").click()
+        page.locator(".flash").wait_for()
+        with app.app_context():
+            link = re.search(r"http://\S+/account/email/\S+", outbox()[-2].get_content()).group(0)
+        page.goto(link)
+        screenshot(f"confirm-address-{locale}", page)
+        page.get_by_role("button", name="Neue Adresse bestätigen" if german else "Confirm new address").click()
+        page.wait_for_url(re.compile(r".*/account$"))
+        assert "anna@neu.example" in page.locator(".flash-success").inner_text()
+    finally:
+        context.close()
