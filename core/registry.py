@@ -255,50 +255,6 @@ class NotificationKind:
         return str(self.describe(notification))
 
 
-@dataclass(frozen=True)
-class NotificationKind:
-    """Something people can be told about: "a reply to my comment", "the phase opens".
-
-    ``name`` is stored with every notification (``"comments.reply"``: prefix it
-    with the plugin's name); ``label`` names the kind on the notification
-    settings page ("Replies to my comments"); ``default`` is how people hear of
-    it until they choose: ``"immediate"`` (an e-mail at once), ``"digest"``
-    (the daily digest, grouped by project) or ``"off"`` (only the inbox).
-    Keep ``immediate`` for what a person must act on, or the site floods them.
-
-    ``describe(notification)`` returns the one line people read in the inbox and
-    the e-mail, in the current language, from what was stored: call
-    ``gettext`` inside it (not at registration) and read ``notification.payload``
-    (a dict) and ``notification.actor`` (who did it, or None)::
-
-        NotificationKind("wishes.granted", _l("My wish was granted"), default="immediate",
-                         describe=lambda n: _("%(name)s granted your wish “%(wish)s”.",
-                                              name=n.actor.display_name, wish=n.payload["title"]))
-
-    ``audience`` says on the settings page who receives it ("Sent to the
-    project's moderators"); empty for "what happens to my own contributions".
-    A notification links to ``payload["url"]`` (a path on this site), if given.
-    """
-
-    name: str
-    label: Any
-    default: str = "digest"
-    describe: Callable[[Any], str] | None = None
-    audience: Any = ""
-    order: int = 100
-    plugin: str = ""
-
-    def __post_init__(self) -> None:
-        if self.default not in ("immediate", "digest", "off"):
-            raise ValueError(f"NotificationKind {self.name!r}: default must be 'immediate', 'digest' or 'off'")
-
-    def text(self, notification: Any) -> str:
-        """The kind's sentence for one notification (its label when it has no ``describe``)."""
-        if self.describe is None:
-            return str(self.label)
-        return str(self.describe(notification))
-
-
 @dataclass
 class Registry:
     """Everything the enabled plugins registered, collected at startup."""
@@ -307,7 +263,6 @@ class Registry:
     nav_items: list[NavItem] = field(default_factory=list)
     exporters: dict[str, Exporter] = field(default_factory=dict)
     item_types: dict[str, ItemType] = field(default_factory=dict)
-    notification_kinds: dict[str, NotificationKind] = field(default_factory=dict)
     notification_kinds: dict[str, NotificationKind] = field(default_factory=dict)
 
     def items_offering(self, capability: str) -> dict[str, ItemType]:

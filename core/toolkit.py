@@ -31,13 +31,6 @@ What is here, by topic:
   event: the inbox, each person's choice (at once, daily digest, off) and the e-mails follow;
   ``people_with_role(project, *roles)`` (who hears of a project's moderation work);
   ``prepare_notifications`` (notify's reads, done before the event's first write: ``.add(item=…, **payload)``);
-  ``people_with_role(project, *roles)`` (who hears of a project's moderation work);
-- notifications: ``NotificationKind`` (for the ``register_notification_kinds`` hook) and
-  ``notify(kind, recipients, project=, item=, actor=, **payload)``, called in the transaction of the
-  event: the inbox, each person's choice (at once, daily digest, off) and the e-mails follow;
-- notifications: ``NotificationKind`` (for the ``register_notification_kinds`` hook) and
-  ``notify(kind, recipients, project=, item=, actor=, **payload)``, called in the transaction of the
-  event: the inbox, each person's choice (at once, daily digest, off) and the e-mails follow;
 - who may do what, when: ``can``, ``require``, ``Decision`` (``Decision.deny(reason)``),
   ``ALLOW``, ``has_role``, ``active_phase_for``, ``participation_decision``;
 - time: ``now`` (the injectable clock; one moment per request), ``format_moment``,
@@ -72,14 +65,10 @@ from .htmx import is_htmx, render_page_or_fragment, wants_fragment
 from .models import Phase, PhaseState, Project, Role, User
 from .notifications.api import notify, people_with_role
 from .notifications.api import prepare as prepare_notifications
-from .notifications.api import notify, people_with_role
-from .notifications.api import notify
 from .numbers import MAX_PAGE, parse_int
 from .policy import ALLOW, Decision, active_phase_for, can, has_role, known_phases, participation_decision
 from .ratelimits import posting_limit
 from .redirects import safe_next
-from .registry import NotificationKind
-from .registry import NotificationKind
 from .registry import NotificationKind
 from .registry import (
     Contribution, ExportColumn, Exporter, ItemType, ManageLink, NavItem, PhaseKind, PhaseSetting, ProjectTab,
@@ -153,10 +142,6 @@ __all__ = [
     "follow", "is_following",
     # notifications
     "NotificationKind", "notify", "prepare_notifications", "people_with_role",
-    # notifications
-    "NotificationKind", "notify", "people_with_role",
-    # notifications
-    "NotificationKind", "notify",
     # who may do what, when
     "can", "require", "Decision", "ALLOW", "has_role", "active_phase_for", "participation_decision",
     # time

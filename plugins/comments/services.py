@@ -14,7 +14,6 @@ from sqlalchemy.exc import IntegrityError
 from core.toolkit import db, follow, now, text_to_html
 
 from . import notifications
-from . import notifications
 from .models import DELETED, HIDDEN, VISIBLE, Comment, ModerationLog, Report, Vote
 
 try:  # cached pages of a project are invalidated by bumping its content version
@@ -137,7 +136,6 @@ def report_comment(comment: Comment, user, reason: str, text: str) -> bool:
     db.session.add(Report(comment_id=comment.id, project_id=comment.project_id, user_id=user.id,
                           reason=reason, text=(text or "").strip()))
     notifications.comment_reported(comment, user, reason)
-    notifications.comment_reported(comment, user, reason)
     try:
         db.session.commit()
     except IntegrityError:
@@ -167,7 +165,6 @@ def hide_comment(comment: Comment, moderator, reason: str, *, commit: bool = Tru
     _resolve_reports([comment.id], moderator)
     _log(comment, moderator, "hide", reason)
     notifications.comment_moderated(comment, moderator, "hide", reason.strip())
-    notifications.comment_moderated(comment, moderator, "hide", reason.strip())
     if commit:
         db.session.commit()
     return True
@@ -180,7 +177,6 @@ def restore_comment(comment: Comment, moderator, *, commit: bool = True) -> bool
     comment.moderation_reason = None
     _log(comment, moderator, "restore")
     notifications.comment_moderated(comment, moderator, "restore")
-    notifications.comment_moderated(comment, moderator, "restore")
     if commit:
         db.session.commit()
     return True
@@ -192,8 +188,6 @@ def set_remark(comment: Comment, moderator, remark: str) -> None:
         return
     comment.moderator_remark = remark or None
     _log(comment, moderator, "remark" if remark else "remark_removed", remark)
-    if remark:
-        notifications.comment_moderated(comment, moderator, "remark", remark)
     if remark:
         notifications.comment_moderated(comment, moderator, "remark", remark)
     db.session.commit()
