@@ -233,7 +233,9 @@ def _collect_registrations(app: Flask, state: Mitsprache) -> None:
         state.registry.exporters[exporter.key] = exporter
 
     hook.register_exporters(register=register_exporter)
-    state.models = list(CORE_MODELS) + _registered(hook.register_models)
+    from .notifications.models import NOTIFICATION_MODELS  # the core's own tables, kept beside their code
+
+    state.models = list(CORE_MODELS) + NOTIFICATION_MODELS + _registered(hook.register_models)
     _collect_item_types(state)
     from .notifications.kinds import collect_notification_kinds
 

@@ -58,7 +58,6 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Table, create_engine, inspect, text
 
 from .extensions import db
-from .models import CORE_MODELS
 from .plugins import available_plugins, enabled_plugins, registered_by
 from .types import UTCDateTime
 
@@ -100,7 +99,9 @@ def _tables(models: Iterable[type]) -> list[Table]:
 
 def owned_tables(app) -> dict[str, list[Table]]:
     """The tables of the core (``"core"``) and of each enabled plugin that registers models."""
-    owners: dict[str, list[Table]] = {CORE: _tables(CORE_MODELS)}
+    # The core's tables: core.models and the notification tables beside their code (collected in create_app).
+    core_models = [m for m in app.extensions["mitsprache"].models if m.__module__.split(".")[0] == CORE]
+    owners: dict[str, list[Table]] = {CORE: _tables(core_models)}
     for impl in app.extensions["mitsprache"].pm.hook.register_models.get_hookimpls():
         owners.setdefault(impl.plugin_name, []).extend(_tables(registered_by(impl)))
     return owners

@@ -180,9 +180,3 @@ def load_user_by_session_id(session_id: str) -> User | None:
     if user is None or user.deleted_at is not None or (user.session_version or 0) != int(version):
         return None
     return user
-
-
-# The notification tables are the core's too; they live beside their code (core/notifications/).
-from .notifications.models import NOTIFICATION_MODELS  # noqa: E402
-
-CORE_MODELS += NOTIFICATION_MODELS

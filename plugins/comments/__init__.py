@@ -30,9 +30,10 @@ def register_models():
 @hookimpl
 def register_notification_kinds(register):
     """Replies, comments on one's contributions, moderation of one's comments, reports (:mod:`.notifications`)."""
-    from .notifications import KINDS
+    from .forms import REPORT_REASONS
+    from .notifications import kinds
 
-    for kind in KINDS:
+    for kind in kinds(dict(REPORT_REASONS)):
         register(kind)
 
 

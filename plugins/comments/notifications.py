@@ -53,24 +53,27 @@ def _describe_moderated(n) -> str:
              remark=n.payload.get("remark", ""))
 
 
-def _describe_report(n) -> str:
-    from .forms import REPORT_REASONS
+def _describe_report(labels: dict):
+    def describe(n) -> str:
+        reason = n.payload.get("reason", "")
+        return _("A comment was reported (%(reason)s): “%(text)s”", reason=labels.get(reason, reason),
+                 text=n.payload.get("excerpt", ""))
 
-    reasons = {key: label for key, label in REPORT_REASONS}
-    reason = n.payload.get("reason", "")
-    return _("A comment was reported (%(reason)s): “%(text)s”", reason=reasons.get(reason, reason),
-             text=n.payload.get("excerpt", ""))
+    return describe
 
 
-KINDS = (
-    NotificationKind(REPLY, _l("Replies to my comments"), default="digest", describe=_describe_reply, order=20),
-    NotificationKind(ON_MY_ITEM, _l("Comments on my ideas and other contributions"), default="digest",
-                     describe=_describe_on_item, order=21),
-    NotificationKind(MODERATED, _l("Moderation of my comments"), default="immediate", describe=_describe_moderated,
-                     order=22),
-    NotificationKind(REPORT, _l("New reports of comments"), default="digest", describe=_describe_report,
-                     audience=_l("Sent to the project's moderators and initiators."), order=60),
-)
+def kinds(report_reasons: dict) -> tuple[NotificationKind, ...]:
+    """The plugin's kinds; ``report_reasons`` names the reasons a report gives (``forms.REPORT_REASONS``)."""
+    return (
+        NotificationKind(REPLY, _l("Replies to my comments"), default="digest", describe=_describe_reply, order=20),
+        NotificationKind(ON_MY_ITEM, _l("Comments on my ideas and other contributions"), default="digest",
+                         describe=_describe_on_item, order=21),
+        NotificationKind(MODERATED, _l("Moderation of my comments"), default="immediate",
+                         describe=_describe_moderated, order=22),
+        NotificationKind(REPORT, _l("New reports of comments"), default="digest",
+                         describe=_describe_report(report_reasons),
+                         audience=_l("Sent to the project's moderators and initiators."), order=60),
+    )
 
 
 def _url(comment) -> str | None:
