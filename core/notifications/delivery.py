@@ -45,6 +45,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from ..clock import now
 from ..extensions import db
@@ -125,33 +126,25 @@ def _release(rows: list[Delivery], token: str, error: str, at: datetime, report:
 def _contents(delivery: Delivery) -> tuple[object, list[Notification]] | None:
     """The recipient and the notifications a row carries, or None when it must not be sent."""
     from ..models import User
-    from .api import modes_for
+    from .api import preferences_of
 
     user = db.session.get(User, delivery.recipient_id)
     if user is None or getattr(user, "deleted_at", None) is not None or user.email_confirmed_at is None:
         return None  # no e-mail before the address is confirmed; the inbox has it all the same
+    # The actor and the project of each line in the same two queries, not one per line.
+    query = select(Notification).options(selectinload(Notification.actor), selectinload(Notification.project))
     if delivery.digest_key is not None:
-        notifications = list(db.session.scalars(
-            select(Notification).where(Notification.digest_delivery_id == delivery.id)
-            .order_by(Notification.project_id, Notification.created_at, Notification.id)))
+        query = query.where(Notification.digest_delivery_id == delivery.id).order_by(
+            Notification.project_id, Notification.created_at, Notification.id)
     else:
-        notifications = [n for n in [db.session.get(Notification, delivery.notification_id)] if n is not None]
-    # Unsubscribed since the event: respect it now.
-    still_wanted = []
-    modes_by_kind: dict[str, str] = {}
-    for notification in notifications:
-        if notification.kind not in modes_by_kind:
-            modes_by_kind[notification.kind] = _current_mode(user.id, notification.kind, modes_for)
-        if modes_by_kind[notification.kind] != OFF:
-            still_wanted.append(notification)
+        query = query.where(Notification.id == delivery.notification_id)
+    notifications = list(db.session.scalars(query))
+    # Unsubscribed since the event, or the kind's plugin disabled since: respect it now.
+    chosen = preferences_of(user.id)
+    if chosen.get(ALL_KINDS) == OFF:
+        return None
+    still_wanted = [n for n in notifications if chosen.get(n.kind, OFF) != OFF]
     return (user, still_wanted) if still_wanted else None
-
-
-def _current_mode(user_id: int, kind: str, modes_for) -> str:
-    try:
-        return modes_for([user_id], kind)[user_id]
-    except LookupError:  # the plugin that registered the kind is no longer enabled
-        return OFF
 
 
 def send_outbox(limit: int | None = None, batch: int = BATCH) -> SendReport:
