@@ -51,11 +51,14 @@ def follow(user: Any, project: Any) -> None:
     ``user`` and ``project`` may be rows or ids. Runs in the caller's
     transaction and does not commit.
     """
-    db.session.execute(
-        _insert(Follow)
-        .values(user_id=_id(user), project_id=_id(project), created_at=now())
-        .on_conflict_do_nothing(index_elements=["user_id", "project_id"])
-    )
+    # No autoflush: the contribution waiting in the session is flushed by the caller's commit, inside
+    # the caller's own handling of a duplicate (a form sent twice), not here.
+    with db.session.no_autoflush:
+        db.session.execute(
+            _insert(Follow)
+            .values(user_id=_id(user), project_id=_id(project), created_at=now())
+            .on_conflict_do_nothing(index_elements=["user_id", "project_id"])
+        )
 
 
 def set_following(user: Any, project: Any, following: bool) -> None:
