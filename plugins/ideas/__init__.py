@@ -10,6 +10,7 @@ Hooks implemented here (a table of contents; the work happens in the modules):
 - ``check_permission``: authors edit/withdraw their own ideas while an ideas phase is active
 - ``register_exporters``: the ``ideas`` table (:mod:`.exports`)
 - ``register_item_types``: ideas, which people discuss (comments) and support (voting, when enabled)
+- ``register_notification_kinds``: authors hear when the moderators hide or restore their idea
 - ``seed_demo``: :mod:`.demo`
 - ``user_contributions``, ``delete_user_data``: a person's ideas in their data download, and what
   happens to them when the account is deleted (:mod:`.account`)
@@ -111,6 +112,15 @@ def register_exporters(register):
     from .exports import EXPORTER
 
     register(EXPORTER)
+
+
+@hookimpl
+def register_notification_kinds(register):
+    """"The moderators hid my idea" (:mod:`.notifications`)."""
+    from .notifications import KINDS
+
+    for kind in KINDS:
+        register(kind)
 
 
 @hookimpl

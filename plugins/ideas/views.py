@@ -14,6 +14,7 @@ from core.toolkit import (
 )
 
 from plugins.comments import api as comments
+from . import notifications
 from .forms import CategoryDeleteForm, CategoryForm, HideForm, IdeaForm
 from .models import Category, Idea
 from .services import categories_of, is_moderator, list_ideas, sort_options
@@ -180,6 +181,7 @@ def hide(slug, idea_id):
     idea.hidden_at = now()
     idea.hidden_by_id = current_user.id
     idea.hidden_reason = form.reason.data
+    notifications.idea_moderated(idea, current_user, "hide")
     db.session.commit()
     flash(_("The idea has been hidden."), "success")
     return redirect(url_for("ideas.show", slug=slug, idea_id=idea.id))
@@ -194,6 +196,7 @@ def restore(slug, idea_id):
         idea.hidden_at = None
         idea.restored_at = now()
         idea.restored_by_id = current_user.id
+        notifications.idea_moderated(idea, current_user, "restore")
         db.session.commit()
         flash(_("The idea is visible again."), "success")
     return redirect(url_for("ideas.show", slug=slug, idea_id=idea.id))

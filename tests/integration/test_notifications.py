@@ -80,3 +80,18 @@ def test_comments_and_support_tell_the_owner_the_replied_to_and_the_moderators(k
     page = login(k.app, people.anna).get("/notifications").get_data(as_text=True)
     line = next(line for line in page.splitlines() if "supports your contribution" in line)
     assert "Someone supports your contribution “Mehr Bäume”." in line and "Ben" not in line
+
+
+def test_the_author_hears_when_the_moderators_hide_or_restore_their_idea(kiez, login):
+    k = kiez()
+    people = k.people
+    idea = submit_idea(login(k.app, people.anna), k, "Parkhaus statt Park")
+    moderator = login(k.app, people.moderator)
+    assert moderator.post(f"/p/{k.slug}/ideas/{idea}/hide", data={"reason": "Kein Bezug zum Kiez"}).status_code == 302
+    assert moderator.post(f"/p/{k.slug}/ideas/{idea}/restore", data={}).status_code == 302
+    assert _told(k.app) == [("ideas.moderated", people.anna.id)] * 2
+    page = login(k.app, people.anna).get("/notifications").get_data(as_text=True)
+    assert "The moderators hid your idea “Parkhaus statt Park”. Reason: Kein Bezug zum Kiez" in page
+    assert "The moderators made your idea “Parkhaus statt Park” visible again." in page
+    with k.app.app_context():
+        assert db.session.scalar(db.select(db.func.count(Delivery.id))) == 2  # at once, by default
