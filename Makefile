@@ -59,6 +59,7 @@ bench: setup
 	$(BIN)/python bench/export_memory.py
 	$(BIN)/python bench/storm.py
 	$(BIN)/python bench/matchmaking.py
+	$(BIN)/python bench/notifications.py
 
 # Update the message catalogs (the core's and every plugin's) after changing translatable strings.
 extract: $(STAMP)

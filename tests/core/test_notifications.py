@@ -83,3 +83,40 @@ def _project(app, slug="city-plan", is_public=True, people=None):
             grant_role(project, db.session.get(User, people.anna.id), "member")
         db.session.commit()
         return project.slug
+
+
+def test_the_unread_count_in_the_civic_theme_and_no_query_for_visitors(make_app, users, login, count_queries):
+    """The civic theme extends the default layout, count included; visitors' pages ask nothing about notifications."""
+    app = make_app(plugins=["comments"], theme="civic")
+    people = users(app)
+    slug = _project(app)
+    with app.app_context(), app.test_request_context():
+        from core.models import Project
+
+        project = db.session.scalar(db.select(Project).where(Project.slug == slug))
+        notify("comments.reply", [people.anna.id], project=project, actor=people.ben.id, excerpt="Hallo", url="/")
+        db.session.commit()
+    page = login(app, people.anna).get("/").get_data(as_text=True)
+    assert 'id="notification-count"' in page and 'class="notification-count">1<' in page
+    with count_queries(app) as statements:
+        app.test_client().get("/")
+    assert not any("core_notification" in sql for sql in statements)
+
+
+def test_nobody_hears_of_their_own_doing_nor_of_a_project_they_cannot_see(make_app, users):
+    app = make_app(plugins=["comments"])
+    people = users(app)
+    from core.models import Project, User
+    from core.services import create_project, grant_role
+
+    with app.app_context(), app.test_request_context():
+        private = create_project("intern", "Intern", is_public=False)
+        grant_role(private, db.session.get(User, people.anna.id), "member")
+        db.session.commit()
+        everyone = [people.anna.id, people.ben.id, people.moderator.id, people.admin.id]
+        made = notify("comments.reply", everyone, project=db.session.get(Project, private.id), actor=people.moderator.id,
+                      excerpt="x")
+        db.session.commit()
+        # Anna is a member, the admin sees everything; Ben may not see the project; the moderator acted.
+        assert sorted(n.recipient_id for n in made) == sorted([people.anna.id, people.admin.id])
+        assert notify("comments.reply", [people.ben.id], actor=people.ben) == []
