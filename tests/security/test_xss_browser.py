@@ -68,6 +68,8 @@ ECHOED = {
     "comments.ReportForm.next": "report form page with an error",
     "comments.HideForm.next": "moderation form page with an error",
     "comments.RemarkForm.next": "moderation form page with an error",
+    "core.ChangeEmailForm.email": "profile page with an error (a new address is stored only once confirmed)",
+    "core.FollowForm.next": "the redirect after following or unfollowing a project",
 }
 
 #: Stored as HTML through the sanitizer's allow-list (not escaped first like comments or Markdown).
@@ -94,6 +96,9 @@ NOT_TEXT = {
     "core.ChangePasswordForm.current_password": PASSWORD,
     "core.ChangePasswordForm.password": PASSWORD,
     "core.ChangePasswordForm.password_again": PASSWORD,
+    "core.ChangeEmailForm.current_password": PASSWORD,
+    "core.DeleteAccountForm.current_password": PASSWORD,
+    "core.FollowForm.following": "\"1\" or \"0\"; anything else changes nothing",
     "core.ProfileForm.locale": CHOICE,
     "core.LanguageForm.locale": CHOICE,
     "core.ProjectForm.slug": "a short name that must match [a-z0-9-]; refused otherwise",

@@ -531,6 +531,7 @@ class Builder:
                 ("anonymous", "core.LoginForm.next", "/login", "/login",
                  {"email": "x@example.org", "password": "wrong"}),
                 ("anonymous", "core.LanguageForm.next", "/login", "/language", {"locale": "en"}),
+                ("anna", "core.FollowForm.next", "/p/xss-ideas", "/p/xss-ideas/follow", {"following": "1"}),
             ):
                 plan.echoes.append((who, key, page, action, {**fields, "next": plan.plant(key, template)}))
         # Echoed into an input's value: all payloads in one text test each of them.
@@ -541,6 +542,9 @@ class Builder:
         ):
             for text in plan.packed(key, 100_000, " "):
                 plan.echoes.append(("anonymous", key, page, page, {**fields, "email": text}))
+        for text in plan.packed("core.ChangeEmailForm.email", 100_000, " "):
+            plan.echoes.append(("anna", "core.ChangeEmailForm.email", "/account", "/account/email",
+                                {"email": text, "current_password": "wrong"}))
         for query in plan.packed("ideas search", 200, " "):  # the list reads 200 characters of a search
             plan.visits["anonymous"].append(f"/p/xss-ideas/ideas?q={quote(query)}")
 
