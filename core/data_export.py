@@ -3,9 +3,10 @@
 The archive holds two files:
 
 - ``data.json``: the account (every column of ``core_user`` but the password
-  hash), the person's roles, the projects they follow and every contribution
-  of every enabled plugin (``user_contributions`` hook) with all its stored
-  fields: machine-readable, to take elsewhere;
+  hash), the person's roles, the projects they follow, their notifications and
+  notification choices, and every contribution of every enabled plugin
+  (``user_contributions`` hook) with all its stored fields: machine-readable,
+  to take elsewhere;
 - ``index.html``: the same for people, in their language, readable offline.
 
 What is *not* in it, because it is not stored with the account or not at all:
@@ -28,6 +29,7 @@ from .clock import now
 from .extensions import db
 from .following import followed_projects
 from .models import Project, ProjectRole
+from .notifications.models import Notification, NotificationPreference
 from .participation import by_project, contributions_of
 
 #: Columns of ``core_user`` that are secrets, not data about the person.
@@ -68,12 +70,25 @@ def personal_data(user: Any, contributions: list | None = None) -> dict[str, Any
     ).all()
     if contributions is None:
         contributions = contributions_of(user)
+    notifications = db.session.scalars(
+        select(Notification).where(Notification.recipient_id == user.id).order_by(Notification.id)
+    )
+    choices = db.session.execute(
+        select(NotificationPreference.kind, NotificationPreference.mode)
+        .where(NotificationPreference.user_id == user.id).order_by(NotificationPreference.kind)
+    )
     return {
         "site": current_app.config.get("SITE_NAME"),
         "exported_at": now(),
         "account": account,
         "roles": [{"project": _project(project), "role": role} for project, role in roles],
         "following": [_project(project) for project in followed_projects(user)],
+        "notifications": [
+            {"kind": n.kind, "project_id": n.project_id, "created_at": n.created_at, "read_at": n.read_at,
+             "email": n.email, "payload": n.payload}
+            for n in notifications
+        ],
+        "notification_settings": dict(choices.all()),
         "contributions": [
             {"kind": c.kind, "label": str(c.label), "plugin": c.plugin, "project": _project(c.project),
              "title": c.title, "url": _absolute(c.url), "created_at": c.created_at, "data": c.data}

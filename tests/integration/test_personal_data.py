@@ -60,6 +60,9 @@ def test_the_download_holds_the_account_and_every_contribution(world):
     assert by_kind["poll_answers"][0]["data"]["answers"] == [
         {"question": "Mehr Schatten?", "answer": "Ja"}, {"question": "Was noch?", "answer": "Ich wohne direkt am Park."}]
     assert all(entry["project"]["slug"] in ("kiezfonds", "umfrage") for entry in data["contributions"])
+    # What she was told: Ben's reply to her idea's discussion, with what it said.
+    assert any("Wer wartet den Brunnen?" in json.dumps(n["payload"], ensure_ascii=False) for n in data["notifications"])
+    assert isinstance(data["notification_settings"], dict)
     # The readable page says the same, for people.
     for text in (NAME, EMAIL, "Trinkbrunnen am Markt", "Gute Idee, besonders für Ältere.", "Die Stadtwerke haben zugesagt.",
                  "Ich wohne direkt am Park.", "Reply to a comment", "Poll answers", "Umfrage Stadtpark"):
