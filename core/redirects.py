@@ -1,15 +1,22 @@
-"""The one safe-redirect helper: ``next`` parameters may only lead to paths on this site.
+"""The one safe-redirect helper: where a request may send people back to is always a path on this site.
 
-A ``next=https://evil.example`` (open redirect) or ``next=javascript:…`` (script
-in a link) from a crafted URL must never be followed or printed into a link::
+``next`` parameters come from URLs and forms anyone can craft: a
+``next=https://evil.example`` (open redirect) or ``next=javascript:…`` (script
+in a link) must never be followed or printed into a link::
 
     return redirect(safe_next(request.args.get("next"), url_for("projects.home")))
+
+Addresses the browser reports (the ``Referer`` header, htmx's ``HX-Current-URL``)
+are absolute URLs; :func:`same_site_path` turns one into a path when it is on this
+site and into "" otherwise::
+
+    back = safe_next(request.form.get("next"), "") or same_site_path(request.referrer) or default
 """
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import url_for
+from flask import request, url_for
 
 
 def is_safe_path(target: str | None) -> bool:
@@ -27,3 +34,17 @@ def safe_next(target: str | None, default: str | None = None) -> str:
     if is_safe_path(target):
         return target
     return default if default is not None else url_for("projects.home")
+
+
+def same_site_path(url: str | None) -> str:
+    """The path and query of ``url`` if it leads to this site (a safe path, or an http(s) URL on this host), else "".
+
+    For the addresses a browser reports, such as ``request.referrer``; the fragment is dropped.
+    """
+    if not url:
+        return ""
+    parts = urlsplit(url)
+    if (parts.scheme or parts.netloc) and (parts.scheme not in ("http", "https") or parts.netloc != request.host):
+        return ""
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    return path if is_safe_path(path) else ""

@@ -29,7 +29,8 @@ What there is:
 - ``project_with_phase(app, kind, start=, end=, people=)``: a project with one
   phase (and the initiator and moderator roles when ``people`` is given);
 - ``count_queries(app)``: a context manager collecting the SQL statements run
-  inside it, for "the same number of queries for 10 or 1,000 comments" tests;
+  inside it, for "the same number of queries for 10 or 1,000 comments" tests
+  (``commits=True`` also records each COMMIT, to check what a transaction holds);
 - ``assert_revisions_match_models("townhall")``: replays the plugin's Alembic
   revisions on an empty database and fails, listing the differences, unless
   they build exactly its models (``make_app`` itself takes a ``create_all``
@@ -229,20 +230,35 @@ def project_with_phase():
 
 
 @contextmanager
-def count_queries(app):
-    """Collect the SQL statements the app runs inside the ``with`` block (a list, filled as they run)."""
+def count_queries(app, *, commits: bool = False):
+    """Collect the SQL statements the app runs inside the ``with`` block (a list, filled as they run).
+
+    With ``commits=True`` the list also gets ``"COMMIT"`` wherever a transaction commits, so a
+    test can check which statements ran inside a write transaction and which after it::
+
+        with count_queries(app, commits=True) as statements:
+            client.post(url, data=...)
+        first_write = next(i for i, sql in enumerate(statements) if sql.startswith("INSERT"))
+    """
     statements: list[str] = []
 
     def listener(conn, cursor, statement, parameters, context, executemany):
         statements.append(statement)
 
+    def on_commit(conn):
+        statements.append("COMMIT")
+
     with app.app_context():
         engine = db.engine
     event.listen(engine, "before_cursor_execute", listener)
+    if commits:
+        event.listen(engine, "commit", on_commit)
     try:
         yield statements
     finally:
         event.remove(engine, "before_cursor_execute", listener)
+        if commits:
+            event.remove(engine, "commit", on_commit)
 
 
 @pytest.fixture(name="count_queries")

@@ -37,8 +37,10 @@ What is here, by topic:
   ``format_day`` (also the template filters ``|moment`` and ``|day``);
 - text: ``clean_html``, ``text_to_html``, ``plain_text``, ``excerpt`` (the one sanitizer);
 - requests: ``is_htmx``, ``wants_fragment``, ``render_page_or_fragment``, ``parse_int``,
-  ``MAX_PAGE``, ``safe_next``, ``posting_limit``, ``ConfirmForm`` (a CSRF-protected button),
-  ``cached_fragment``, ``anonymous_page``, ``bump_content_version``;
+  ``MAX_PAGE``, ``safe_next`` and ``same_site_path`` (the one safe-redirect helper), ``posting_limit``,
+  ``ConfirmForm`` (a CSRF-protected button), ``reorder`` (move a thing up or down among its
+  siblings: phases, chapters, questions), ``cached_fragment``, ``anonymous_page``,
+  ``bump_content_version``;
 - command line: ``write_export`` (a plugin's ``export`` shortcut writes CSV or XLSX like ``mitsprache export``);
 - words: ``gettext``/``_``, ``ngettext``, ``lazy_gettext``/``_l`` (Flask-Babel);
 - Flask's own names a view needs, for one import line: ``Blueprint``, ``render_template``,
@@ -47,7 +49,6 @@ What is here, by topic:
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext, lazy_gettext, ngettext
@@ -66,9 +67,10 @@ from .models import Phase, PhaseState, Project, Role, User
 from .notifications.api import notify, people_with_role
 from .notifications.api import prepare as prepare_notifications
 from .numbers import MAX_PAGE, parse_int
+from .ordering import reorder
 from .policy import ALLOW, Decision, active_phase_for, can, has_role, known_phases, participation_decision
 from .ratelimits import posting_limit
-from .redirects import safe_next
+from .redirects import safe_next, same_site_path
 from .registry import NotificationKind
 from .registry import (
     Contribution, ExportColumn, Exporter, ItemType, ManageLink, NavItem, PhaseKind, PhaseSetting, ProjectTab,
@@ -103,10 +105,7 @@ def _back_path() -> str:
     """Where to return after logging in: this page, or for a form post the page it came from."""
     if request.method == "GET":
         return request.full_path.rstrip("?")
-    parts = urlsplit(request.referrer or "")
-    if parts.netloc == request.host:
-        return parts.path + (f"?{parts.query}" if parts.query else "")
-    return "/"
+    return same_site_path(request.referrer) or "/"
 
 
 def require(action: str, obj: Any = None, *, project: Project | None = None) -> Decision:
@@ -149,8 +148,9 @@ __all__ = [
     # text
     "clean_html", "text_to_html", "plain_text", "excerpt",
     # requests
-    "is_htmx", "wants_fragment", "render_page_or_fragment", "parse_int", "MAX_PAGE", "safe_next", "posting_limit",
-    "ConfirmForm", "cached_fragment", "anonymous_page", "bump_content_version", "write_export",
+    "is_htmx", "wants_fragment", "render_page_or_fragment", "parse_int", "MAX_PAGE", "safe_next", "same_site_path",
+    "posting_limit", "ConfirmForm", "reorder", "cached_fragment", "anonymous_page", "bump_content_version",
+    "write_export",
     # words
     "gettext", "_", "ngettext", "lazy_gettext", "_l",
     # Flask's own

@@ -47,7 +47,8 @@ bp = Blueprint("auth", __name__)
 RESET_MAX_AGE = 2 * 3600  # seconds a reset link stays valid
 CONFIRM_MAX_AGE = 3 * 24 * 3600  # seconds a confirmation link stays valid
 
-#: Kept for plugins that imported it from here; new code uses core.redirects.safe_next.
+#: An alias kept for compatibility: plugins written before ``core.toolkit`` existed imported
+#: ``_safe_next`` from here. It is the one helper, ``core.toolkit.safe_next``; new code imports that.
 _safe_next = safe_next
 
 

@@ -9,6 +9,7 @@ from .. import exports
 from ..extensions import db
 from ..forms import ConfirmForm, MemberForm, PhaseForm, ProjectForm, setting_field
 from ..models import Phase, Project, ProjectRole
+from ..ordering import DIRECTIONS, reorder
 from ..sanitize import clean_html
 from ..services import add_phase, find_user, grant_role
 from ..toolkit import abort, get_or_404, load_project, require
@@ -153,15 +154,9 @@ def phase_delete(slug, phase_id):
 def phase_move(slug, phase_id, direction):
     project = _managed_project(slug)
     phase = get_or_404(Phase, phase_id, project)
-    if direction not in ("up", "down") or not ConfirmForm().validate_on_submit():
+    if direction not in DIRECTIONS or not ConfirmForm().validate_on_submit():
         abort(400)
-    phases = list(project.phases)
-    index = phases.index(phase)
-    other = index - 1 if direction == "up" else index + 1
-    if 0 <= other < len(phases):
-        phases[index], phases[other] = phases[other], phases[index]
-        for position, item in enumerate(phases):
-            item.position = position
+    if reorder(list(project.phases), phase, direction):
         db.session.commit()
     return redirect(url_for("manage.overview", slug=slug) + "#phases")
 
