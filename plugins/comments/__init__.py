@@ -1,9 +1,11 @@
-"""Comments: threaded discussion on anything another plugin registers as commentable.
+"""Comments: threaded discussion on anything another plugin declares as an item type offering comments.
 
 Agree/disagree, replies, editing while the phase runs, reports and moderation
 (hide with a public reason, restore, moderator remarks, a log of every action).
-Other plugins use the public API in :mod:`plugins.comments.api` and the
-``register_commentables`` hook (see ``README.md``).
+Other plugins declare their things with the core's ``register_item_types``
+(``ItemType(..., offers={"comments"})``) and use the public API in
+:mod:`plugins.comments.api`; the older ``register_commentables`` hook still
+works (see ``README.md``).
 """
 from __future__ import annotations
 

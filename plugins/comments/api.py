@@ -132,7 +132,7 @@ def thread_html(target_type: str, target_id: int, project, *, heading_level: int
 
     def render() -> str:
         view = build_thread(target_type, target_id, project, sort=sort, heading_level=heading_level, target=target)
-        return render_template("comments/_thread.html", t=view)
+        return render_template("comments/_thread.html", thread=view)
 
     if target is None:  # the owner passed an id its own ``load`` does not know: nothing to cache by
         return Markup(render())

@@ -11,16 +11,10 @@ import uuid
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.toolkit import db, follow, now, text_to_html
+from core.toolkit import bump_content_version, db, follow, now, text_to_html
 
 from . import notifications
 from .models import DELETED, HIDDEN, VISIBLE, Comment, ModerationLog, Report, Vote
-
-try:  # cached pages of a project are invalidated by bumping its content version
-    from core.toolkit import bump_content_version
-except ImportError:  # pragma: no cover - a core without the fragment cache
-    def bump_content_version(project_id: int) -> None:
-        return None
 
 MAX_LENGTH = 4000
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any, Callable
-from urllib.parse import urlsplit
 
 from flask import abort, current_app, request, url_for
 from flask_babel import get_locale, gettext as _
@@ -18,7 +17,7 @@ from markupsafe import Markup
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
-from core.toolkit import anonymous_page, can, db, Decision, ItemType, User, wants_fragment
+from core.toolkit import anonymous_page, can, db, Decision, ItemType, same_site_path, User, wants_fragment
 
 from .queries import vote_count
 from .targets import target_type as get_commentable
@@ -35,7 +34,7 @@ DEFAULT_SORT = "newest"
 class Entry:
     """A comment with everything its template needs, loaded in batches."""
 
-    c: Comment
+    comment: Comment
     agree: int = 0
     disagree: int = 0
     my_vote: int = 0
@@ -52,11 +51,11 @@ class Entry:
 
     @property
     def deleted(self) -> bool:
-        return self.c.status == DELETED
+        return self.comment.status == DELETED
 
     @property
     def hidden(self) -> bool:
-        return self.c.status == HIDDEN
+        return self.comment.status == HIDDEN
 
 
 def comment_words() -> dict[str, Markup]:
@@ -132,7 +131,7 @@ class Links:
 class Reader:
     """What the current reader may do with the comments of one thread, decided once per rendering.
 
-    ``can("comment.rate", c)`` and ``can("comment.edit", c)`` for each of a hundred comments would
+    ``can("comment.rate", comment)`` and ``can("comment.edit", comment)`` for each of a hundred comments would
     run the policy (and every plugin's ``check_permission``) hundreds of times. The project-wide
     part (phase, login, visibility) is the same for every comment of a thread, so it is asked once;
     the per-comment rules of ``permissions.py`` (own comment, status) are applied here. The server
@@ -159,15 +158,15 @@ class Reader:
             self._links = Links(self.back)
         return self._links
 
-    def may_rate(self, c: Comment) -> bool:
-        return self._rate and c.status == VISIBLE and c.author_id != self.user_id
+    def may_rate(self, comment: Comment) -> bool:
+        return self._rate and comment.status == VISIBLE and comment.author_id != self.user_id
 
-    def may_edit(self, c: Comment) -> bool:
-        return self._own and c.status == VISIBLE and c.author_id == self.user_id
+    def may_edit(self, comment: Comment) -> bool:
+        return self._own and comment.status == VISIBLE and comment.author_id == self.user_id
 
-    def may_report(self, c: Comment) -> bool:
+    def may_report(self, comment: Comment) -> bool:
         """Whether the "Report" link (or "You reported this comment") is shown."""
-        return self.user_id is not None and c.author_id != self.user_id and c.status != HIDDEN
+        return self.user_id is not None and comment.author_id != self.user_id and comment.status != HIDDEN
 
     @property
     def dom_id(self) -> str:
@@ -222,9 +221,9 @@ def resolve_target(target_type: str, target_id: int) -> tuple[ItemType, Any]:
 def current_path() -> str:
     """The page the reader is on: the request itself, or for htmx the page that sent it."""
     if wants_fragment():
-        parts = urlsplit(request.headers.get("HX-Current-URL", ""))
-        if parts.path and (not parts.netloc or parts.netloc == request.host):
-            return parts.path + (f"?{parts.query}" if parts.query else "")
+        page = same_site_path(request.headers.get("HX-Current-URL"))
+        if page:
+            return page
     return request.full_path.rstrip("?")
 
 
@@ -277,12 +276,12 @@ def load_top_level(target_type: str, target_id: int, sort: str, page: int,
     else:
         query = query.offset((page - 1) * PER_PAGE)
     rows = db.session.scalars(query).all()
-    return [Entry(c) for c in rows[:PER_PAGE]], len(rows) > PER_PAGE
+    return [Entry(comment) for comment in rows[:PER_PAGE]], len(rows) > PER_PAGE
 
 
 def attach_replies(roots: list[Entry], *, skip: int = 0, limit: int | None = REPLY_PREVIEW) -> list[Entry]:
     """Load replies of all ``roots`` in one query: the first ``limit`` after ``skip`` per root, oldest first."""
-    by_id = {e.c.id: e for e in roots}
+    by_id = {entry.comment.id: entry for entry in roots}
     if not by_id:
         return []
     position = func.row_number().over(partition_by=Comment.root_id, order_by=Comment.id).label("position")
@@ -316,7 +315,7 @@ def attach_replies(roots: list[Entry], *, skip: int = 0, limit: int | None = REP
 
 def decorate(entries: list[Entry], *, is_moderator: bool = False) -> None:
     """Vote counts, the reader's votes and reports, open reports for moderators: one query each."""
-    by_id = {e.c.id: e for e in entries}
+    by_id = {entry.comment.id: entry for entry in entries}
     if not by_id:
         return
     ids = list(by_id)

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, make_response, redirect, render_template, request
 from flask_login import current_user
 
-from core.toolkit import can, db
+from core.toolkit import can, db, same_site_path
 
-from ..forms import same_site_path
+from ..forms import next_path
 from ..models import Comment
 from ..targets import target_type as get_commentable
 from ..targets import visible_to_reader
@@ -27,13 +26,17 @@ moderation_bp = Blueprint("comments_moderation", __name__, url_prefix="/p/<slug>
 
 
 def return_path(default: str) -> str:
-    """Where a plain form post returns to: the form's ``next``, the page it came from, or ``default``."""
-    target = same_site_path(request.values.get("next"))
+    """Where a plain form post returns to: the form's ``next``, the page it came from, or ``default``.
+
+    A single comment's own pages (``/comments/c/…``: its reply, edit or report form) are not
+    returned to: the comment is shown in its discussion instead.
+    """
+    target = next_path(request.values.get("next"))
     if target:
         return target.split("#", 1)[0]
-    parts = urlsplit(request.referrer or "")
-    if parts.netloc == request.host and parts.path and not parts.path.startswith("/comments/c/"):
-        return parts.path + (f"?{parts.query}" if parts.query else "")
+    referrer = same_site_path(request.referrer)
+    if referrer and not referrer.startswith("/comments/c/"):
+        return referrer
     return default
 
 
@@ -81,8 +84,9 @@ def load_comment(comment_id: int) -> Comment:
     return comment
 
 
-class Ctx(Reader):
-    """What the comment macros need when a single comment is rendered outside a whole thread."""
+class ThreadContext(Reader):
+    """The thread a single comment belongs to, as the reader sees it: what the comment macros need
+    when one comment (its form, its replies) is rendered outside a whole :class:`~..thread.ThreadView`."""
 
     def __init__(self, comment: Comment | None, *, focus_id: int | None = None, back: str | None = None,
                  thread: tuple[Any, str, int] | None = None, target: Any = None):
@@ -93,13 +97,14 @@ class Ctx(Reader):
         self.is_moderator = is_moderator(project)
         self.create = can(current_user, "comment.create", self.subject, project=project)
         self.focus_id = focus_id
-        self.back = back or same_site_path(request.values.get("next")) or current_path()
+        self.back = back or next_path(request.values.get("next")) or current_path()
         self.init_reader()
 
 
 def render_comment(comment: Comment, *, status_message: str | None = None, slot: str | None = None,
                    status: int = 200):
     """The comment re-rendered in place (after an edit, a deletion, a report or a moderation action)."""
-    x = Ctx(comment, focus_id=comment.id)
-    entry = single_entry(comment, is_moderator=x.is_moderator)
-    return fragment("comments/_comment.html", status, e=entry, x=x, status_message=status_message, slot=slot)
+    view = ThreadContext(comment, focus_id=comment.id)
+    entry = single_entry(comment, is_moderator=view.is_moderator)
+    return fragment("comments/_comment.html", status, entry=entry, thread=view, status_message=status_message,
+                    slot=slot)

@@ -10,7 +10,7 @@ from .. import services
 from ..api import thread_url
 from ..forms import EditForm
 from ..thread import single_entry
-from .common import Ctx, announce_change, bp, fragment, load_comment, redirect_back, render_comment
+from .common import ThreadContext, announce_change, bp, fragment, load_comment, redirect_back, render_comment
 
 
 @bp.route("/c/<int:comment_id>/edit", methods=["GET", "POST"])
@@ -18,9 +18,9 @@ def edit(comment_id: int):
     comment = load_comment(comment_id)
     require("comment.edit", comment)
     form = EditForm(text=comment.text)
-    x = Ctx(comment)
+    view = ThreadContext(comment)
     if request.method == "GET":
-        form.next.data = x.back
+        form.next.data = view.back
     elif form.validate_on_submit():
         services.edit_comment(comment, form.text.data)
         if not wants_fragment():
@@ -29,9 +29,9 @@ def edit(comment_id: int):
         return render_comment(comment, status_message=_("Your changes were saved."))
     status = 422 if request.method == "POST" else 200
     if wants_fragment():
-        return fragment("comments/_edit.html", status, e=single_entry(comment), x=x, form=form)
+        return fragment("comments/_edit.html", status, entry=single_entry(comment), thread=view, form=form)
     return render_template("comments/form_page.html", title=_("Edit your comment"), form_template="comments/_edit.html",
-                           t=x, x=x, form=form, e=single_entry(comment)), status
+                           thread=view, form=form, entry=single_entry(comment)), status
 
 
 @bp.post("/c/<int:comment_id>/delete")

@@ -14,27 +14,27 @@ from .. import services
 from ..api import thread_url
 from ..forms import HideForm, RemarkForm
 from ..models import Comment
-from .common import Ctx, announce_change, bp, fragment, load_comment, redirect_back, render_comment
+from .common import ThreadContext, announce_change, bp, fragment, load_comment, redirect_back, render_comment
 
 
 @bp.get("/c/<int:comment_id>/moderate")
 def moderate(comment_id: int):
     comment = load_comment(comment_id)
     require("comment.moderate", comment)
-    x = Ctx(comment)
-    hide_form = HideForm(next=x.back)
-    remark_form = RemarkForm(remark=comment.moderator_remark or "", next=x.back)
-    return _panel(comment, x, hide_form, remark_form)
+    view = ThreadContext(comment)
+    hide_form = HideForm(next=view.back)
+    remark_form = RemarkForm(remark=comment.moderator_remark or "", next=view.back)
+    return _panel(comment, view, hide_form, remark_form)
 
 
-def _panel(comment: Comment, x: Ctx, hide_form: HideForm, remark_form: RemarkForm, status: int = 200):
+def _panel(comment: Comment, view: ThreadContext, hide_form: HideForm, remark_form: RemarkForm, status: int = 200):
     """The moderation forms: in place below the comment for htmx (a form with errors replaces the panel), else a page."""
-    context = dict(c=comment, x=x, hide_form=hide_form, remark_form=remark_form)
+    context = dict(comment=comment, thread=view, hide_form=hide_form, remark_form=remark_form)
     if wants_fragment():
         retarget = f"#moderate-{comment.id}" if status == 422 else None
         return fragment("comments/_moderate.html", status, retarget=retarget, **context)
     return render_template("comments/form_page.html", title=_("Moderate a comment"),
-                           form_template="comments/_moderate.html", t=x, quote=comment, show_hidden=True,
+                           form_template="comments/_moderate.html", quote=comment, show_hidden=True,
                            **context), status
 
 
@@ -53,7 +53,7 @@ def hide(comment_id: int):
     form = HideForm()
     if not form.validate_on_submit():
         remark_form = RemarkForm(remark=comment.moderator_remark or "")
-        return _panel(comment, Ctx(comment), form, remark_form, 422)
+        return _panel(comment, ThreadContext(comment), form, remark_form, 422)
     services.hide_comment(comment, current_user, form.reason.data)
     return _moderation_done(comment, _("The comment is hidden."), changed=True)
 
@@ -72,7 +72,7 @@ def remark(comment_id: int):
     require("comment.moderate", comment)
     form = RemarkForm()
     if not form.validate_on_submit():
-        return _panel(comment, Ctx(comment), HideForm(), form, 422)
+        return _panel(comment, ThreadContext(comment), HideForm(), form, 422)
     had = bool(comment.moderator_remark)
     services.set_remark(comment, current_user, form.remark.data)
     if comment.moderator_remark:

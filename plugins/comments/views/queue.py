@@ -23,8 +23,8 @@ LOG_LIMIT = 100
 def _targets_for(comments: list[Comment]) -> dict[tuple[str, int], tuple]:
     """(label, url, target, title) of each comment's target; one ``load`` per type."""
     by_type: dict[str, set[int]] = {}
-    for c in comments:
-        by_type.setdefault(c.target_type, set()).add(c.target_id)
+    for comment in comments:
+        by_type.setdefault(comment.target_type, set()).add(comment.target_id)
     found = {}
     for target_type, ids in by_type.items():
         commentable = get_commentable(target_type)
@@ -52,14 +52,14 @@ def queue(slug: str):
         .order_by(open_reports.c.n.desc(), Comment.id.desc())
         .limit(QUEUE_LIMIT)
     ).all()
-    reported_ids = [c.id for c, _n in reported]
+    reported_ids = [comment.id for comment, _count in reported]
     reports: dict[int, list[Report]] = {}
     if reported_ids:
-        for r in db.session.scalars(
+        for report in db.session.scalars(
             select(Report).options(joinedload(Report.user))
             .where(Report.comment_id.in_(reported_ids), Report.resolved_at.is_(None)).order_by(Report.id)
         ):
-            reports.setdefault(r.comment_id, []).append(r)
+            reports.setdefault(report.comment_id, []).append(report)
     recent = db.session.scalars(
         select(Comment).options(joinedload(Comment.author))
         .where(Comment.project_id == project.id, Comment.status != DELETED)
@@ -70,7 +70,7 @@ def queue(slug: str):
         .where(ModerationLog.project_id == project.id)
         .order_by(ModerationLog.created_at.desc(), ModerationLog.id.desc()).limit(LOG_LIMIT)
     ).all()
-    targets = _targets_for([c for c, _n in reported] + list(recent))
+    targets = _targets_for([comment for comment, _count in reported] + list(recent))
     return render_template(
         "comments/moderation.html", project=project, reported=reported, reports=reports, recent=recent, log=log,
         targets=targets, form=BulkForm(), reasons=dict(REPORT_REASONS), hidden_status=HIDDEN,

@@ -25,7 +25,7 @@ from ..thread import (
     root_with_replies,
     single_entry,
 )
-from .common import Ctx, announce_change, bp, fragment, load_comment, redirect_back
+from .common import ThreadContext, announce_change, bp, fragment, load_comment, redirect_back
 
 
 @bp.get("/<target_type>/<int:target_id>")
@@ -44,9 +44,9 @@ def thread(target_type: str, target_id: int):
         template = "comments/_thread.html"
 
     def render() -> str:
-        t = build_thread(target_type, target_id, target.project, sort=sort, page=page, target=target)
-        t.focus_sort = focus_sort
-        return render_template(template, t=t, target=target, commentable=commentable)
+        view = build_thread(target_type, target_id, target.project, sort=sort, page=page, target=target)
+        view.focus_sort = focus_sort
+        return render_template(template, thread=view, target=target, commentable=commentable)
 
     html = cached_for_anonymous(("comments.thread", target_type, target_id, template, sort, page), target, target.project, render)
     response = make_response(html)
@@ -68,9 +68,9 @@ def more(target_type: str, target_id: int):
         after = None  # not a top-level comment of this thread: fall back to the page number
 
     def render() -> str:
-        t = build_thread(target_type, target_id, target.project, sort=sort, page=page, target=target, after=after)
-        t.focus_id = t.entries[0].c.id if t.entries else None
-        return render_template("comments/_page.html", t=t)
+        view = build_thread(target_type, target_id, target.project, sort=sort, page=page, target=target, after=after)
+        view.focus_id = view.entries[0].comment.id if view.entries else None
+        return render_template("comments/_page.html", thread=view)
 
     key = ("comments.more", target_type, target_id, sort, page, after.id if after else None)
     html = cached_for_anonymous(key, target, target.project, render)
@@ -100,7 +100,7 @@ def create(target_type: str, target_id: int):
         return _form_error(form, target_type, target_id, target, parent)
     # The reader's permissions for the answer are read now, before the write transaction begins.
     small = wants_fragment() and parent is None and _shown() == ("newest", 1)
-    x = Ctx(None, thread=(project, target_type, target_id), target=target) if small else None
+    view = ThreadContext(None, thread=(project, target_type, target_id), target=target) if small else None
     comment, created = services.create_comment(
         target_type, target_id, project, current_user, form.text.data, parent=parent, token=form.token.data
     )
@@ -113,21 +113,21 @@ def create(target_type: str, target_id: int):
     total = count_comments(target_type, target_id)
     if comment.root_id:
         root = db.session.get(Comment, comment.root_id)
-        x = Ctx(comment, focus_id=comment.id)
-        entry = root_with_replies(root, is_moderator=x.is_moderator)
-        response = fragment("comments/_replies.html", e=entry, x=x, status_message=message, total=total,
+        view = ThreadContext(comment, focus_id=comment.id)
+        entry = root_with_replies(root, is_moderator=view.is_moderator)
+        response = fragment("comments/_replies.html", entry=entry, thread=view, status_message=message, total=total,
                             clear_slot=parent.id if parent else None)
     elif small and created and total > 1:
         # The reader sees the newest comments first: only the new comment travels, not the whole thread.
-        x.focus_id = comment.id
+        view.focus_id = comment.id
         # The sent form, emptied, with a new one-time token, is the fresh form (no second form to build).
         form.text.data, form.token.data = "", str(uuid.uuid4())
-        response = fragment("comments/_posted.html", e=Entry(comment), x=x, t=x, total=total,
+        response = fragment("comments/_posted.html", entry=Entry(comment), thread=view, total=total,
                             form=form, shown="newest:1", status_message=message)
     else:
         # The first comment (no list yet), a repeated form or another sort order: the whole body, newest first.
-        t = build_thread(target_type, target_id, project, sort="newest", target=target, focus_id=comment.id)
-        response = fragment("comments/_body.html", t=t, status_message=message, retarget=f"#{t.dom_id}-body")
+        view = build_thread(target_type, target_id, project, sort="newest", target=target, focus_id=comment.id)
+        response = fragment("comments/_body.html", thread=view, status_message=message, retarget=f"#{view.dom_id}-body")
     return announce_change(response, target_type, target_id, total)
 
 
@@ -144,22 +144,19 @@ def _form_error(form, target_type, target_id, target, parent):
     """Show the form again with its errors: in place for htmx, as a page without JavaScript."""
     if wants_fragment():
         if parent is None:
-            t = build_thread(target_type, target_id, target.project, form=form, target=target)
+            view = build_thread(target_type, target_id, target.project, form=form, target=target)
             shown = _shown()
-            return fragment("comments/_form.html", 422, retarget=f"#{t.dom_id}-form", t=t, form=form,
+            return fragment("comments/_form.html", 422, retarget=f"#{view.dom_id}-form", thread=view, form=form,
                             parent=None, autofocus=True, shown=f"{shown[0]}:{shown[1]}" if shown else None)
-        x = Ctx(parent)
-        return fragment("comments/_form.html", 422, retarget=f"#reply-form-{parent.id}", t=x, form=form,
-                        parent=parent, autofocus=True)
-    x = Ctx(parent) if parent is not None else None
+        return fragment("comments/_form.html", 422, retarget=f"#reply-form-{parent.id}", thread=ThreadContext(parent),
+                        form=form, parent=parent, autofocus=True)
+    if parent is not None:
+        view = ThreadContext(parent)
+    else:
+        view = build_thread(target_type, target_id, target.project, target=target)
     title = _("Reply") if parent is not None else _("Write a comment")
     return render_template("comments/form_page.html", title=title, form_template="comments/_form.html",
-                           form=form, parent=parent, t=x or _thread_ctx(target_type, target_id, target),
-                           quote=parent, autofocus=True), 422
-
-
-def _thread_ctx(target_type, target_id, target):
-    return build_thread(target_type, target_id, target.project, target=target)
+                           form=form, parent=parent, thread=view, quote=parent, autofocus=True), 422
 
 
 @bp.get("/c/<int:comment_id>")
@@ -167,15 +164,16 @@ def comment_page(comment_id: int):
     """Permalink: the top-level comment with all replies; htmx gets the single comment (edit cancelled)."""
     comment = load_comment(comment_id)
     if wants_fragment():
-        x = Ctx(comment, focus_id=comment.id)
-        return fragment("comments/_comment.html", e=single_entry(comment, is_moderator=x.is_moderator), x=x)
+        view = ThreadContext(comment, focus_id=comment.id)
+        return fragment("comments/_comment.html", entry=single_entry(comment, is_moderator=view.is_moderator),
+                        thread=view)
     root = db.session.get(Comment, comment.root_id) if comment.root_id else comment
     commentable = get_commentable(comment.target_type)
     target = commentable.load([comment.target_id]).get(comment.target_id)
-    x = Ctx(comment)
-    x.back = request.full_path.rstrip("?")
-    entry = root_with_replies(root, is_moderator=x.is_moderator)
-    return render_template("comments/comment_page.html", e=entry, x=x, target=target, commentable=commentable,
+    view = ThreadContext(comment)
+    view.back = request.full_path.rstrip("?")
+    entry = root_with_replies(root, is_moderator=view.is_moderator)
+    return render_template("comments/comment_page.html", entry=entry, thread=view, target=target, commentable=commentable,
                            comment=comment, total=count_comments(comment.target_type, comment.target_id))
 
 
@@ -187,11 +185,11 @@ def replies(comment_id: int):
         abort(404)
     if not wants_fragment():
         return redirect(url_for("comments.comment_page", comment_id=root.id, _anchor=f"comment-{root.id}"))
-    x = Ctx(root)
-    entry = root_with_replies(root, is_moderator=x.is_moderator)
+    view = ThreadContext(root)
+    entry = root_with_replies(root, is_moderator=view.is_moderator)
     if len(entry.replies) > REPLY_PREVIEW:
-        x.focus_id = entry.replies[REPLY_PREVIEW].c.id
-    return fragment("comments/_replies.html", e=entry, x=x)
+        view.focus_id = entry.replies[REPLY_PREVIEW].comment.id
+    return fragment("comments/_replies.html", entry=entry, thread=view)
 
 
 @bp.get("/c/<int:comment_id>/reply")
@@ -201,9 +199,9 @@ def reply_form(comment_id: int):
     if parent.status != VISIBLE:
         abort(403, description=_("You cannot reply to a deleted or hidden comment."))
     form = CommentForm(parent_id=str(parent.id))
-    x = Ctx(parent)
-    form.next.data = x.back
+    view = ThreadContext(parent)
+    form.next.data = view.back
     if wants_fragment():
-        return fragment("comments/_form.html", t=x, form=form, parent=parent, autofocus=True)
+        return fragment("comments/_form.html", thread=view, form=form, parent=parent, autofocus=True)
     return render_template("comments/form_page.html", title=_("Reply"), form_template="comments/_form.html",
-                           t=x, form=form, parent=parent, quote=parent, autofocus=True)
+                           thread=view, form=form, parent=parent, quote=parent, autofocus=True)
