@@ -195,18 +195,6 @@ def add_paragraph(chapter: Chapter, html: str) -> Paragraph:
     return paragraph
 
 
-def move(items: list, item, direction: str) -> bool:
-    """Swap ``item`` with its neighbour in ``items`` and renumber positions; False at an edge."""
-    index = items.index(item)
-    other = index - 1 if direction == "up" else index + 1
-    if not 0 <= other < len(items):
-        return False
-    items[index], items[other] = items[other], items[index]
-    for position, entry in enumerate(items):
-        entry.position = position
-    return True
-
-
 # Deleting text keeps its comments on purpose: they are citizens' contributions to a public
 # procedure and must stay in the evaluation export (marked "deleted from the document").
 

@@ -1,7 +1,7 @@
 """Numbers for the initiators' overview page: per chapter, per paragraph, per day, most discussed."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from core.toolkit import Project
 
@@ -43,7 +43,7 @@ def overview(project: Project) -> dict:
     )
     top = [row for row in top if row["count"]][:10]
 
-    days = fill_days(comments.comments_per_day(project.id))
+    days = comments.comments_per_day(project.id)  # every day from the first to the last, 0 where none
     total = sum(paragraph_counts.values()) + sum(chapter_counts.values())
     return {
         "chapters": chapters,
@@ -56,20 +56,6 @@ def overview(project: Project) -> dict:
         "paragraph_count": len(paragraph_places),
         "discussed_paragraphs": sum(1 for p in paragraph_places if paragraph_counts.get(p)),
     }
-
-
-def fill_days(rows) -> list[tuple[date, int]]:
-    """Every day from the first to the last with comments, days without comments as 0."""
-    counts = {day: n for day, n in rows}
-    if not counts:
-        return []
-    first, last = min(counts), max(counts)
-    result = []
-    day = first
-    while day <= last:
-        result.append((day, counts.get(day, 0)))
-        day += timedelta(days=1)
-    return result
 
 
 def day_chart(days: list[tuple[date, int]]) -> dict:

@@ -11,7 +11,7 @@ from flask_babel import ngettext
 
 from core.toolkit import (
     active_phase_for, anonymous_page, cached_fragment, can, current_user, db, get_or_404, load_project,
-    participation_decision, render_page_or_fragment, require, wants_fragment,
+    participation_decision, render_page_or_fragment, reorder, require, wants_fragment,
 )
 
 from plugins.comments import api as comments
@@ -238,7 +238,7 @@ def document_move(slug, document_id, direction):
     project = _managed(slug)
     doc = get_or_404(Document, document_id, project)
     _check_move(direction)
-    services.move(services.documents_of(project), doc, direction)
+    reorder(services.documents_of(project), doc, direction)
     db.session.commit()
     return redirect(url_for(".index", slug=slug) + f"#document-{doc.id}")
 
@@ -324,7 +324,7 @@ def chapter_move(slug, chapter_id, direction):
     project = _managed(slug)
     item = get_or_404(Chapter, chapter_id, project)
     _check_move(direction)
-    services.move(services.chapters_of(item.document), item, direction)
+    reorder(services.chapters_of(item.document), item, direction)
     db.session.commit()
     return redirect(url_for(".document", slug=slug, document_id=item.document_id) + f"#chapter-{item.id}")
 
@@ -394,7 +394,7 @@ def paragraph_move(slug, paragraph_id, direction):
     project = _managed(slug)
     item = get_or_404(Paragraph, paragraph_id, project)
     _check_move(direction)
-    services.move(services.paragraphs_of(item.chapter), item, direction)
+    reorder(services.paragraphs_of(item.chapter), item, direction)
     db.session.commit()
     return redirect(url_for(".chapter", slug=slug, chapter_id=item.chapter_id) + f"#p-{item.id}")
 
