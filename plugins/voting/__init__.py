@@ -1,7 +1,8 @@
 """Voting: rate other plugins' items (``rating`` phases) and answer polls (``poll`` phases).
 
-Works alone. Other plugins make their items votable through this plugin's
-``register_votables`` hook (see ``hookspecs.py`` and ``api.py``); the vote buttons
+Works alone. Other plugins make their items votable by declaring them with the
+core's ``register_item_types`` (``ItemType(..., offers={"votes"})``; the older
+``register_votables`` hook of ``hookspecs.py`` and ``api.py`` still works); the vote buttons
 reach their lists through the core's ``item_fragments`` hook, a "Most supported"
 order through ``item_sort_options`` and vote counts through ``export_columns``.
 Initiators reach the poll builder through ``manage_links`` (the project's management page).
@@ -89,12 +90,12 @@ def register_exporters(register):
 def project_tabs(project):
     from core.toolkit import can, current_user
 
-    from . import services
+    from .services import POLL_ACTION, phases_with, polls
     from .views import results_visible
 
-    poll = services.poll_of(project)
+    poll = polls.poll_of(project)
     if poll is None:
-        if services.phases_with(project, services.POLL_ACTION) and can(current_user, "project.manage", project):
+        if phases_with(project, POLL_ACTION) and can(current_user, "project.manage", project):
             return [ProjectTab("poll", _l("Create the poll"), "voting.manage", order=40)]
         return []
     tabs = [ProjectTab("poll", _l("Poll"), "voting.poll", order=40)]
@@ -105,9 +106,9 @@ def project_tabs(project):
 
 @hookimpl
 def manage_links(project):
-    from . import services
+    from .services import POLL_ACTION, phases_with, polls
 
-    if not services.phases_with(project, services.POLL_ACTION) and services.poll_of(project) is None:
+    if not phases_with(project, POLL_ACTION) and polls.poll_of(project) is None:
         return []
     return [ManageLink(_l("Poll builder"), "voting.manage",
                        _l("Title, introduction and questions of the project's poll; results and downloads"), order=40)]
@@ -127,16 +128,18 @@ def item_fragments(item_type, items, user):
 
 @hookimpl
 def item_sort_options(item_type, project):
-    from . import services
+    from core.toolkit import PhaseState
+
+    from .services import VOTE_ACTION, phase_context, rating
     from .targets import votables
 
     if item_type not in votables():
         return []
-    ctx = services.rating_context(project)
-    if ctx.phase is None or ctx.state is services.PhaseState.UPCOMING:
+    ctx = phase_context(project, VOTE_ACTION)
+    if ctx.phase is None or ctx.state is PhaseState.UPCOMING:
         return []
-    label = _l("Highest rated") if services.mode_of(ctx.phase) == "updown" else _l("Most supported")
-    return [SortOption("support", label, services.sort_expression(item_type, ctx.phase.id))]
+    label = _l("Highest rated") if rating.mode_of(ctx.phase) == "updown" else _l("Most supported")
+    return [SortOption("support", label, rating.sort_expression(item_type, ctx.phase.id))]
 
 
 @hookimpl

@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 from core.toolkit import Contribution, Phase, bump_content_version, db
 
 from .models import Answer, Ballot, Option, Poll, Question, Response, Vote
-from .services import mode_of
+from .services.rating import mode_of
 
 
 def _vote_label(phase: Phase, value: int):

@@ -50,7 +50,7 @@ def vote_counts(item_type: str, item_ids: Iterable[int], phase_id: int | None = 
     missing from the result; use ``.get(id, ZERO)``. Needs an app context and
     the voting plugin enabled.
     """
-    from .services import count_votes
+    from .services.rating import count_votes
 
     return count_votes(item_type, list(item_ids), phase_id)
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from core.toolkit import db
 
-from . import services
 from .models import Option, Poll, Question
+from .services.polls import write_response
 
 
 def seed(demo) -> None:
@@ -39,4 +39,4 @@ def seed(demo) -> None:
         "dora": {single.id: [s[2].id], multiple.id: [m[2].id, m[1].id]},
     }
     for key, values in answers.items():
-        services._save_response_once(poll.id, demo.users[key].id, values, {q.id: q for q in (single, multiple, text)})
+        write_response(poll.id, demo.users[key].id, values, {q.id: q for q in (single, multiple, text)})

@@ -8,16 +8,16 @@ from sqlalchemy import select
 
 from core.toolkit import db, ExportColumn, Exporter
 
-from . import services
-from .models import Answer, Option, Question, Response
+from .models import Answer, Option, Question, Response, Vote
+from .services import VOTE_ACTION, phase_context, polls, rating
 from .targets import votables
 
 
 def _result_rows(project) -> Any:
-    poll = services.poll_of(project)
+    poll = polls.poll_of(project)
     if poll is None:
         return
-    total, results = services.poll_results(poll, with_texts=False)
+    total, results = polls.poll_results(poll, with_texts=False)
     for number, result in enumerate(results, 1):
         q = result.question
         if q.has_options:
@@ -29,7 +29,7 @@ def _result_rows(project) -> Any:
 
 def _answer_rows(project) -> Any:
     """One row per answer; respondents numbered 1, 2, … instead of names (anonymous)."""
-    poll = services.poll_of(project)
+    poll = polls.poll_of(project)
     if poll is None:
         return
     numbers: dict[int, int] = {}
@@ -72,15 +72,15 @@ def columns(export_key: str, project) -> list[ExportColumn]:
     votable = next((v for v in votables().values() if v.exports_as == export_key), None)
     if votable is None:
         return []
-    ctx = services.rating_context(project)
+    ctx = phase_context(project, VOTE_ACTION)
     if ctx.phase is None:
         return []
     rows = db.session.execute(
-        select(services.Vote.item_id, services.UP, services.DOWN)
-        .where(services.Vote.phase_id == ctx.phase.id, services.Vote.item_type == votable.type)
-        .group_by(services.Vote.item_id)
+        select(Vote.item_id, rating.UP, rating.DOWN)
+        .where(Vote.phase_id == ctx.phase.id, Vote.item_type == votable.type)
+        .group_by(Vote.item_id)
     ).all()
-    if services.mode_of(ctx.phase) == "updown":
+    if rating.mode_of(ctx.phase) == "updown":
         return [
             ExportColumn("up", {i: int(u) for i, u, _d in rows}),
             ExportColumn("down", {i: int(d) for i, _u, d in rows}),

@@ -6,7 +6,7 @@ Exact counting rests on database constraints, not on checks in Python:
   clicks or a retried request can never add a second vote.
 * ``voting_ballot``: one row per (phase, user), locked while that user's votes
   change; this serialises one person's votes so the "N votes" limit is exact
-  (see :func:`plugins.voting.services.set_vote`).
+  (see :func:`plugins.voting.services.rating.set_vote`).
 * ``voting_response``: one answer set per (poll, user): unique, so a retried
   submission replaces the answers instead of counting twice.
 """

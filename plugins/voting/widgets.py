@@ -8,8 +8,9 @@ from markupsafe import Markup
 
 from core.toolkit import can
 
-from . import services
-from .services import VOTE_ACTION
+from core.toolkit import PhaseState
+
+from .services import VOTE_ACTION, phase_context, rating
 
 
 def render_widgets(votable, items: list[Any], user: Any, error: str | None = None) -> dict[int, Markup]:
@@ -23,14 +24,14 @@ def render_widgets(votable, items: list[Any], user: Any, error: str | None = Non
     login_url = None if logged_in else url_for("auth.login", next=request.full_path.rstrip("?"))
     for project_items in by_project.values():
         project = project_items[0].project
-        ctx = services.rating_context(project)
+        ctx = phase_context(project, VOTE_ACTION)
         if ctx.phase is None:
             continue
-        mode, limit = services.mode_of(ctx.phase), services.limit_of(ctx.phase)
+        mode, limit = rating.mode_of(ctx.phase), rating.limit_of(ctx.phase)
         counts: dict = {}
         mine: dict = {}
-        if ctx.state is not services.PhaseState.UPCOMING:
-            counts, mine = services.counts_and_own_votes(
+        if ctx.state is not PhaseState.UPCOMING:
+            counts, mine = rating.counts_and_own_votes(
                 votable.type, [i.id for i in project_items], ctx.phase.id, user.id if logged_in else None
             )
         left = None
@@ -38,7 +39,7 @@ def render_widgets(votable, items: list[Any], user: Any, error: str | None = Non
         if ctx.active and logged_in:
             may_vote = bool(can(user, VOTE_ACTION, project_items[0]))
             if may_vote and limit:
-                left = max(limit - services.votes_used(ctx.phase.id, user.id), 0)
+                left = max(limit - rating.votes_used(ctx.phase.id, user.id), 0)
         for item in project_items:
             html[item.id] = Markup(
                 macro(
@@ -64,8 +65,8 @@ def render_widgets(votable, items: list[Any], user: Any, error: str | None = Non
 
 def render_left(phase, user) -> Markup:
     """An out-of-band update of every "votes left" line of the phase on the page."""
-    limit = services.limit_of(phase)
+    limit = rating.limit_of(phase)
     if not limit:
         return Markup("")
     macro = get_template_attribute("voting/_widget.html", "votes_left_oob")
-    return Markup(macro(phase=phase, left=max(limit - services.votes_used(phase.id, user.id), 0), limit=limit))
+    return Markup(macro(phase=phase, left=max(limit - rating.votes_used(phase.id, user.id), 0), limit=limit))
