@@ -24,7 +24,6 @@ at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale, gettext

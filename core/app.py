@@ -24,7 +24,7 @@ from .clock import SystemClock
 from flask_babel import Babel
 
 from .extensions import csrf, db, htmx, limiter, login_manager
-from .models import CORE_MODELS, User, load_user_by_session_id
+from .models import CORE_MODELS, load_user_by_session_id
 from .plugins import build_plugin_manager, enabled_plugins, plugin_folder, registered_by
 from .registry import Registry
 from .ratelimits import install_defaults as install_rate_limit_defaults

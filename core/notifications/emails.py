@@ -17,7 +17,7 @@ from email.utils import formataddr
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
-from flask_babel import force_locale, gettext as _, ngettext
+from flask_babel import force_locale, ngettext
 
 from ..account_tokens import make_token
 from ..security import external_url
