@@ -2,31 +2,12 @@
 rendered cold or served from the fragment cache."""
 from __future__ import annotations
 
-from core.cache import cache
-
-from contextlib import contextmanager
 from datetime import timedelta
 
-from sqlalchemy import event
-
+from core.cache import cache
 from core.extensions import db
+from core.testing import count_queries
 from tests.conftest import T0
-
-
-@contextmanager
-def count_queries(app):
-    statements: list[str] = []
-
-    def listener(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
 
 
 def _chapter_with(app, people, project_with_phase, n, slug):

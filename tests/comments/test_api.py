@@ -4,9 +4,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import event
-
 from core.extensions import db
+from core.testing import count_queries
 from tests.comments.conftest import seed
 from tests.conftest import T0
 
@@ -22,11 +21,8 @@ def test_comment_counts_in_one_query(world, login):
     login(world.app, world.people.ben).post(f"/comments/c/{gone}/delete")
     login(world.app, world.people.moderator).post(f"/comments/c/{hidden}/hide", data={"reason": "x"})
     with world.app.test_request_context():
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        counts = comment_counts("note", [world.note, world.ids.other_note, 999, world.note])
-        event.remove(db.engine, "before_cursor_execute", listener)
+        with count_queries(world.app) as statements:
+            counts = comment_counts("note", [world.note, world.ids.other_note, 999, world.note])
         assert counts == {world.note: 3, world.ids.other_note: 1, 999: 0}
         assert len(statements) == 1
         assert comment_counts("note", []) == {}

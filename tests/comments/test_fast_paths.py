@@ -8,9 +8,7 @@ from __future__ import annotations
 import json
 import re
 
-from sqlalchemy import event
-
-from core.extensions import db
+from core.testing import count_queries
 from tests.comments.conftest import HX, rows, seed
 
 SHOWN_NEWEST = {"shown": "newest:1"}
@@ -98,25 +96,11 @@ def test_the_write_transaction_holds_only_the_insert_and_the_version_bump(world,
     seed(world.app, world, world.people.ben, "Schon da")
     client = login(world.app, world.people.anna)
     client.get(world.thread)
-    log, full = [], []
-    with world.app.app_context():
-        engine = db.engine
-
-    def statement(conn, cursor, sql, parameters, context, executemany):
-        log.append(sql.split(None, 1)[0].upper())
-        full.append(sql[:200])
-
-    def commit(conn):
-        log.append("COMMIT")
-
-    event.listen(engine, "before_cursor_execute", statement)
-    event.listen(engine, "commit", commit)
-    try:
+    with count_queries(world.app, commits=True) as statements:
         response = client.post(world.thread, data={"text": "Kurz", **SHOWN_NEWEST}, headers=HX)
-    finally:
-        event.remove(engine, "before_cursor_execute", statement)
-        event.remove(engine, "commit", commit)
     assert response.status_code == 200
+    log = [sql.split(None, 1)[0].upper() for sql in statements]
+    full = [sql[:200] for sql in statements]
     first_write = next(i for i, sql in enumerate(log) if sql in ("INSERT", "UPDATE", "DELETE"))
     # The author's follow of the project (INSERT … ON CONFLICT DO NOTHING), the comment, the version bump.
     assert log[first_write:log.index("COMMIT", first_write) + 1] == ["INSERT", "INSERT", "UPDATE", "COMMIT"], log

@@ -4,9 +4,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
-
 from core.extensions import db
+from core.testing import count_queries
 from tests.comments import notes_plugin
 from tests.conftest import T0
 
@@ -45,21 +44,11 @@ def _count_queries(app, client, url, *, cold=True):
     """Statements one GET of ``url`` runs; ``cold`` empties the page cache first (anonymous pages are cached)."""
     from core.cache import cache
 
-    statements = []
     if cold:
         with app.app_context():
             cache.clear()
-
-    def listener(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", listener)
-    try:
+    with count_queries(app) as statements:
         response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", listener)
     assert response.status_code == 200
     return len(statements), response.get_data(as_text=True)
 

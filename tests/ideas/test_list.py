@@ -5,9 +5,8 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
-
 from core.extensions import db
+from core.testing import count_queries
 from tests.conftest import T0
 from tests.ideas import likes_plugin
 from tests.ideas.conftest import make_idea
@@ -123,18 +122,8 @@ def test_htmx_gets_only_the_list_and_a_full_page_otherwise(ideas_app, listed):
 
 
 def _count_list_queries(app, client, url):
-    statements = []
-
-    def count(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with count_queries(app) as statements:
         response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert response.status_code == 200
     return len(statements)
 

@@ -6,9 +6,8 @@ import io
 import re
 from datetime import timedelta
 
-from sqlalchemy import event
-
 from core.extensions import db
+from core.testing import count_queries
 from tests.conftest import T0
 from tests.voting.conftest import END, votes
 
@@ -209,13 +208,8 @@ def test_widgets_for_a_list_cost_one_query(rating, login):
         things = db.session.scalars(db.select(Thing)).all()
         for thing in things:
             _ = thing.project.phases  # the list's owner has its items and project loaded
-        statements = []
-        listener = lambda *args: statements.append(args[2])  # noqa: E731
-        event.listen(db.engine, "before_cursor_execute", listener)
-        try:
+        with count_queries(r.app) as statements:
             fragments = item_fragments("thing", things)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", listener)
     assert len(fragments) == 30
     assert len([s for s in statements if "voting_vote" in s]) == 1, statements
 
