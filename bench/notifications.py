@@ -34,6 +34,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 PASSWORD = "bench-password"
 
@@ -63,9 +64,10 @@ def build(instance: Path, port: int, clock):
     from core import create_app
     from core.config import write_config
 
+    # One loopback address plays many people here, so the per-address limits are off (as in bench/commenting.py).
     write_config(instance, plugins=["comments", "ideas"], default_locale="de", environment="development",
-                 base_url="https://beteiligung.example.de", smtp_host="127.0.0.1", smtp_port=port,
-                 smtp_starttls=False)
+                 base_url="http://127.0.0.1", smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False,
+                 ratelimit_enabled=False)
     return create_app({"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "RATELIMIT_ENABLED": False,
                        "WTF_CSRF_ENABLED": False}, instance_path=instance, startup_checks=False, clock=clock)
 
@@ -173,6 +175,73 @@ def post_replies(app, seed: dict, writers: int, posts_each: int) -> list[float]:
     return latencies
 
 
+def open_now(app, seed: dict) -> None:
+    """gunicorn runs on the real clock: an ideas phase open now."""
+    from core.extensions import db
+    from core.models import Project
+    from core.services import add_phase
+
+    real_now = datetime.now(UTC)
+    with app.app_context():
+        project = db.session.get(Project, seed["project_id"])
+        add_phase(project, "ideas", "Ideen (Benchmark, jetzt)", real_now - timedelta(days=1), real_now + timedelta(days=1))
+        db.session.commit()
+
+
+def post_with_gunicorn(instance: Path, app, seed: dict, writers: int, posts_each: int, gunicorn_workers: int,
+                       threads: int, notifications_on: bool = True) -> tuple[list[float], int, int]:
+    """Replies sent over HTTP to gunicorn (as README deploys it), each telling two people; returns
+    (latencies in ms, errors, notifications written)."""
+    import commenting  # bench/commenting.py: its gunicorn runner and keep-alive client
+
+    from core.extensions import db
+    from core.notifications.models import Notification
+
+    with app.app_context():
+        before = db.session.scalar(db.select(db.func.count(Notification.id)))
+    commenting.PASSWORD = PASSWORD
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    here = Path(__file__).resolve().parent
+    spec, chdir = ("core:create_app()", here.parent) if notifications_on else ("app_without_notifications:app", here)
+    with commenting.gunicorn(spec, gunicorn_workers, threads, {"MITSPRACHE_INSTANCE": str(instance)}, chdir) as port:
+        clients = []
+        for n in range(writers):
+            client = commenting.Client(port)
+            client.login(f"person{n}@bench.example")
+            clients.append((client, client.csrf("/notifications")))
+        barrier = threading.Barrier(writers)
+
+        def writer(n: int) -> None:
+            nonlocal errors
+            client, token = clients[n]
+            rng = random.Random(100 + n)
+            barrier.wait()
+            for i in range(-3, posts_each):  # three untimed first: every gunicorn worker warms up
+                parent_id, idea_id = seed["seed_ids"][rng.randrange(len(seed["seed_ids"]))]
+                began = time.perf_counter()
+                status, _body = client.request("POST", f"/comments/idea/{idea_id}", {
+                    "csrf_token": token, "text": f"Antwort über HTTP {n}-{i}", "parent_id": str(parent_id)})
+                took = (time.perf_counter() - began) * 1000
+                if i < 0:
+                    continue
+                with lock:
+                    if status == 302:
+                        latencies.append(took)
+                    else:
+                        errors += 1
+
+        threads_ = [threading.Thread(target=writer, args=(n,)) for n in range(writers)]
+        for thread in threads_:
+            thread.start()
+        for thread in threads_:
+            thread.join()
+    with app.app_context():
+        written = db.session.scalar(db.select(db.func.count(Notification.id))) - before
+    return latencies, errors, written
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -185,6 +254,10 @@ def main() -> int:
     parser.add_argument("--writers", type=int, default=4)
     parser.add_argument("--posts", type=int, default=10, help="replies per writer, round and row")
     parser.add_argument("--rounds", type=int, default=10, help="alternating rounds with and without notifications")
+    parser.add_argument("--http-posts", type=int, default=50, help="replies per writer over HTTP (gunicorn)")
+    parser.add_argument("--workers-gunicorn", type=int, default=2 * (os.cpu_count() or 1),
+                        help="gunicorn workers (README: two per core)")
+    parser.add_argument("--threads", type=int, default=2, help="gunicorn threads per worker")
     parser.add_argument("--keep", action="store_true", help="keep the instance folder")
     args = parser.parse_args()
 
@@ -236,7 +309,28 @@ def main() -> int:
         extra = statistics.median(rows["notifications on"]) - statistics.median(rows["notifications off"])
         print(f"  notifications add {extra:.1f} ms at the median (each reply tells two people; "
               "bench/commenting.py: posting p99 target 100 ms with gunicorn)")
-        return 0 if ok else 1
+
+        open_now(app, seeded)
+        http: dict[bool, list] = {True: [[], 0, 0], False: [[], 0, 0]}
+        for _round in range(2):  # alternating, as above
+            for on in (True, False):
+                latencies, errors, written = post_with_gunicorn(instance, app, seeded, 8, args.http_posts,
+                                                                args.workers_gunicorn, args.threads, on)
+                http[on][0] += latencies
+                http[on][1] += errors
+                http[on][2] += written
+        print(f"Posting a reply over HTTP to gunicorn ({args.workers_gunicorn} workers x {args.threads} threads, SQLite, "
+              f"as README deploys it), 8 writers in a closed loop (saturated), load average {os.getloadavg()[0]:.1f}:")
+        for on in (True, False):
+            latencies, errors, written = http[on]
+            print(f"  {'notifications on' if on else 'notifications off':18} p50 {statistics.median(latencies):6.1f} ms   "
+                  f"p99 {pct(latencies, 0.99):6.1f} ms   {len(latencies)} replies, {errors} errors, "
+                  f"{written} notifications written")
+        on_p99, off_p99 = pct(http[True][0], 0.99), pct(http[False][0], 0.99)
+        http_ok = http[True][1] == 0 and on_p99 < max(100.0, off_p99 * 1.2)
+        print(f"  with notifications p99 {on_p99:.1f} ms against {off_p99:.1f} ms without (bench/commenting.py's target: "
+              f"p99 under 100 ms) -> {'OK' if http_ok else 'MISSED'}")
+        return 0 if ok and http_ok else 1
     finally:
         controller.stop()
         if args.keep:

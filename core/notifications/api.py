@@ -129,36 +129,59 @@ def prepare(kind: str, recipients: Iterable[Any], *, project=None, actor=None,
     Call it before the event's first write where the write holds a lock others wait for (SQLite's one
     writer): the queries then run before it, and :meth:`Prepared.add` only inserts.
     """
+    return prepare_each([(kind, recipients)], project=project, actor=actor, dedupe_key=dedupe_key)[0]
+
+
+def prepare_each(told: list[tuple[str, Iterable[Any]]], *, project=None, actor=None,
+                 dedupe_key: str | None = None) -> list[Prepared]:
+    """:func:`prepare` for several kinds of one event at once (a reply tells the parent's author one
+    thing and the idea's author another), in one query on a public project."""
     from ..models import User
 
-    _kind(kind)
+    for kind, _recipients in told:
+        _kind(kind)
     actor_id = _user_id(actor)
-    ids = [i for i in dict.fromkeys(_user_id(r) for r in recipients) if i is not None and i != actor_id]
-    if ids and dedupe_key is not None:
-        told = set(db.session.scalars(select(Notification.recipient_id).where(
-            Notification.dedupe_key == dedupe_key, Notification.recipient_id.in_(ids))))
-        ids = [i for i in ids if i not in told]
-    if ids:
-        deleted = getattr(User, "deleted_at", None)
-        alive = [deleted.is_(None)] if deleted is not None else []
-        if project is None or project.is_public:
-            # One query for who exists and what they chose (the common case: a reply on a public project).
-            default, chosen = _kind(kind).default, {}
-            rows = db.session.execute(
-                select(User.id, NotificationPreference.kind, NotificationPreference.mode)
-                .outerjoin(NotificationPreference, and_(NotificationPreference.user_id == User.id,
-                                                        NotificationPreference.kind.in_([kind, ALL_KINDS])))
-                .where(User.id.in_(ids), *alive))
-            for user_id, pref_kind, mode in rows:
-                chosen.setdefault(user_id, {})
-                if pref_kind is not None:
-                    chosen[user_id][pref_kind] = mode
-            modes = {user_id: OFF if prefs.get(ALL_KINDS) == OFF else prefs.get(kind) if prefs.get(kind) in MODES
-                     else default for user_id, prefs in chosen.items()}
-            return Prepared(kind, project, actor_id, dedupe_key, modes)
-        users = list(db.session.scalars(select(User).where(User.id.in_(ids), *alive)))
-        ids = [user.id for user in _visible_to(users, project)]
-    return Prepared(kind, project, actor_id, dedupe_key, modes_for(ids, kind) if ids else {})
+    wanted = {kind: [i for i in dict.fromkeys(_user_id(r) for r in recipients) if i is not None and i != actor_id]
+              for kind, recipients in told}
+    everyone = list(dict.fromkeys(i for ids in wanted.values() for i in ids))
+    if everyone and dedupe_key is not None:
+        done = set(db.session.scalars(select(Notification.recipient_id).where(
+            Notification.dedupe_key == dedupe_key, Notification.recipient_id.in_(everyone))))
+        wanted = {kind: [i for i in ids if i not in done] for kind, ids in wanted.items()}
+        everyone = [i for i in everyone if i not in done]
+    if not everyone:
+        return [Prepared(kind, project, actor_id, dedupe_key, {}) for kind, _r in told]
+    deleted = getattr(User, "deleted_at", None)
+    alive = [deleted.is_(None)] if deleted is not None else []
+    if project is not None and not project.is_public:
+        users = list(db.session.scalars(select(User).where(User.id.in_(everyone), *alive)))
+        allowed = {user.id for user in _visible_to(users, project)}
+        return [Prepared(kind, project, actor_id, dedupe_key,
+                         modes_for([i for i in wanted[kind] if i in allowed], kind) if allowed else {})
+                for kind, _r in told]
+    # One query for who exists and what they chose (the common case: a reply on a public project).
+    kinds = [kind for kind, _r in told]
+    chosen: dict[int, dict[str, str]] = {}
+    for user_id, pref_kind, mode in db.session.execute(
+        select(User.id, NotificationPreference.kind, NotificationPreference.mode)
+        .outerjoin(NotificationPreference, and_(NotificationPreference.user_id == User.id,
+                                                NotificationPreference.kind.in_([*kinds, ALL_KINDS])))
+        .where(User.id.in_(everyone), *alive)
+    ):
+        chosen.setdefault(user_id, {})
+        if pref_kind is not None:
+            chosen[user_id][pref_kind] = mode
+    prepared = []
+    for kind in kinds:
+        default = _kind(kind).default
+        modes = {}
+        for user_id in wanted[kind]:
+            if user_id not in chosen:
+                continue  # no such account, or deleted
+            prefs = chosen[user_id]
+            modes[user_id] = OFF if prefs.get(ALL_KINDS) == OFF else prefs[kind] if prefs.get(kind) in MODES else default
+        prepared.append(Prepared(kind, project, actor_id, dedupe_key, modes))
+    return prepared
 
 
 def notify(kind: str, recipients: Iterable[Any], *, project=None, item=None, item_type: str | None = None,
@@ -229,4 +252,5 @@ def mark_read(user_id: int, notification_ids: Iterable[int] | None = None) -> in
 
 
 __all__ = ["DIGEST", "IMMEDIATE", "OFF", "Prepared", "mark_read", "modes_for", "notify", "people_with_role", "prepare",
+           "prepare_each",
            "preferences_of", "set_preference", "unread_count"]

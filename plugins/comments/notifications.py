@@ -96,25 +96,29 @@ def prepare_comment(comment, parent=None):
     from core.toolkit import prepare_notifications
 
     project = comment.project or db.session.get(Project, comment.project_id)
-    plans = []
+    told, extras = [], []
     with db.session.no_autoflush:
         if parent is not None and parent.author_id != comment.author_id:
-            plans.append((prepare_notifications(REPLY, [parent.author_id], project=project, actor=comment.author_id), {}))
+            told.append((REPLY, [parent.author_id]))
+            extras.append({})
         item_type = current_app.extensions["mitsprache"].registry.item_types.get(comment.target_type)
         if item_type is not None and item_type.owner is not None:
             target = item_type.load([comment.target_id]).get(comment.target_id)
             owner = item_type.owner(target) if target is not None else None
             if owner is not None and (parent is None or owner != parent.author_id):
-                plans.append((prepare_notifications(ON_MY_ITEM, [owner], project=project, actor=comment.author_id),
-                              {"title": item_type.title_of(target)}))
+                told.append((ON_MY_ITEM, [owner]))
+                extras.append({"title": item_type.title_of(target)})
+        prepared = prepare_notifications(told, project=project, actor=comment.author_id) if told else []
+    plans = list(zip(prepared, extras))
+    plans = [(plan, extra) for plan, extra in plans if plan.modes]
+    text = _text(comment) if plans else ""  # the excerpt too is made before the lock: sanitizing takes time
 
     def write() -> None:
-        plans_with_people = [(plan, extra) for plan, extra in plans if plan.modes]
-        if not plans_with_people:
+        if not plans:
             return
         db.session.flush()  # the comment's id, for the link
-        for plan, extra in plans_with_people:
-            plan.add(item=comment, item_type="comment", excerpt=_text(comment), url=_url(comment), **extra)
+        for plan, extra in plans:
+            plan.add(item=comment, item_type="comment", excerpt=text, url=_url(comment), **extra)
 
     return write
 
