@@ -60,7 +60,7 @@ def create_comment(target_type, target_id, project, author, text, *, parent=None
     comment = new_comment(target_type, target_id, project, author, text, parent=parent, token=token)
     tell = notifications.prepare_comment(comment, parent)  # who hears of it: read before the first write
     try:
-        follow(author, project)  # its INSERT flushes the comment first: a duplicate token fails here
+        follow(author, project)  # flushes nothing: a duplicate token fails at the comment's flush, in this try
         tell()
         db.session.commit()
     except IntegrityError:
