@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from typing import Any, Iterable
 
 from flask import current_app
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, insert, select, update
 
 from ..clock import now
 from ..extensions import db
-from .models import ALL_KINDS, DIGEST, IMMEDIATE, MODES, OFF, Delivery, Notification, NotificationPreference
+from .models import ALL_KINDS, DIGEST, IMMEDIATE, MODES, OFF, PENDING, Delivery, Notification, NotificationPreference
 
 
 def _kind(name: str):
@@ -100,24 +100,30 @@ class Prepared:
     dedupe_key: str | None
     modes: dict[int, str]
 
-    def add(self, *, item=None, item_type: str | None = None, item_id: int | None = None,
-            **payload: Any) -> list[Notification]:
-        """Add the notifications (and the outbox rows of "at once") to the session; the caller commits."""
+    def add(self, *, item=None, item_type: str | None = None, item_id: int | None = None, **payload: Any) -> list:
+        """Insert the notifications (and the outbox rows of "at once"); the caller commits.
+
+        Two statements, not ORM objects: this runs inside the event's write
+        transaction (on SQLite while holding the one write lock), so it is kept
+        short. Returns the new rows (``id``, ``recipient_id``, ``kind``, ``email``).
+        """
+        if not self.modes:
+            return []
         if item is not None:
             item_id = item_id if item_id is not None else getattr(item, "id", None)
             item_type = item_type or type(item).__name__.lower()
-        created = []
         at = now()
-        for user_id, mode in sorted(self.modes.items()):
-            notification = Notification(
-                recipient_id=user_id, kind=self.kind, project_id=getattr(self.project, "id", None),
-                item_type=item_type, item_id=item_id, actor_id=self.actor_id, payload=dict(payload), created_at=at,
-                email=mode, dedupe_key=self.dedupe_key,
-            )
-            db.session.add(notification)
-            if mode == IMMEDIATE:
-                db.session.add(Delivery(recipient_id=user_id, notification=notification, next_try_at=at, created_at=at))
-            created.append(notification)
+        rows = [dict(recipient_id=user_id, kind=self.kind, project_id=getattr(self.project, "id", None),
+                     item_type=item_type, item_id=item_id, actor_id=self.actor_id, payload=dict(payload),
+                     created_at=at, email=mode, dedupe_key=self.dedupe_key)
+                for user_id, mode in sorted(self.modes.items())]
+        created = db.session.execute(
+            insert(Notification).returning(Notification.id, Notification.recipient_id, Notification.kind,
+                                           Notification.email, sort_by_parameter_order=True), rows).all()
+        outbox = [dict(recipient_id=row.recipient_id, notification_id=row.id, state=PENDING, attempts=0,
+                       next_try_at=at, created_at=at) for row in created if row.email == IMMEDIATE]
+        if outbox:
+            db.session.execute(insert(Delivery), outbox)
         return created
 
 
