@@ -593,10 +593,17 @@ def write_endpoints(app) -> set[str]:
 
 
 def fingerprint(app) -> str:
-    """A digest of every row of every table the app's models have: it changes when anything is written."""
+    """A digest of every row of every table this app owns: it changes when anything is written.
+
+    The app's own tables (core and enabled plugins), not every model the process
+    has imported: test plugins of other modules share the metadata but have no table here.
+    """
+    from core.migrate import owned_tables
+
     digest = hashlib.sha256()
     with app.app_context():
-        for table in sorted(db.metadata.tables.values(), key=lambda t: t.name):
+        tables = {table.name: table for owned in owned_tables(app).values() for table in owned}
+        for table in sorted(tables.values(), key=lambda t: t.name):
             rows = sorted(repr(tuple(row)) for row in db.session.execute(table.select()))
             digest.update(table.name.encode())
             digest.update("\n".join(rows).encode())
