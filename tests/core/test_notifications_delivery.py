@@ -362,3 +362,12 @@ def test_building_the_app_opens_no_queue(make_app, tmp_path):
     assert getattr(app.extensions["mitsprache"], "huey", None) is None
     huey = huey_for(app)
     assert type(huey).__name__ == "SqliteHuey" and huey_for(app) is huey
+
+
+def test_several_nodes_share_a_redis_queue(make_app):
+    """With ``task_queue_url`` the queue is Redis (made without connecting: that happens on first use)."""
+    app = make_app(plugins=[], TASK_QUEUE_URL="redis://127.0.0.1:6379/1")
+    huey = huey_for(app)
+    assert type(huey).__name__ == "RedisHuey"
+    assert huey.storage.conn.connection_pool.connection_kwargs["db"] == 1
+    assert not (Path(app.instance_path) / "tasks.db").exists()
