@@ -61,7 +61,8 @@ def _pages(app, who):
             f"/p/{doc_slug}/documents/paragraph/{paragraph.id}",
             f"/p/{idea_slug}", f"/p/{idea_slug}/ideas", f"/p/{idea_slug}/ideas/{idea.id}",
             f"/p/{poll_slug}/poll",
-        ] + (["/account", "/account/participation"] if who == "participant" else [])
+        ] + (["/account", "/account/participation", "/notifications", "/notifications/settings"]
+             if who == "participant" else [])
 
 
 def _violations(page, axe_source):
