@@ -1,9 +1,11 @@
 """The catalogues: lists with filters and full-text search, item pages, forms; the regional overview."""
 from __future__ import annotations
 
+from flask import make_response
+
 from core.toolkit import (
-    _, abort, can, current_user, db, flash, get_or_404, now, redirect, render_page_or_fragment, render_template,
-    request, require, url_for, wants_fragment,
+    _, abort, anonymous_page, can, current_user, db, flash, get_or_404, now, redirect, render_template, request,
+    require, url_for, wants_fragment,
 )
 
 from .. import facets, regions
@@ -20,17 +22,32 @@ VOCABULARIES = dict(sdgs=facets.SDGS, target_groups=facets.TARGET_GROUPS, resour
 
 
 def _listing(slug, kind):
+    """A catalogue page (or its results for htmx); anonymous readers get it from the cache.
+
+    What a visitor sees depends on the data (the project's content version), the
+    URL with its filters, the language, the template htmx asks for and whether
+    the phase lets people add entries: all part of the cache key. Logged-in
+    readers see their own buttons and always get a fresh rendering.
+    """
     project = matchmaking_project(slug)
-    fields = fields_of(project)
-    filters = Filters.read(request.args, kind, fields)
-    listing = list_items(project, kind, filters)
     create = can(current_user, f"{kind}.create", project)
-    return render_page_or_fragment(
-        "matchmaking/catalogue.html", "matchmaking/_results.html",
-        project=project, kind=kind, listing=listing, filters=filters, fields=fields, sorts=SORTS[kind],
-        lands=regions.land_choices()[1:], region_label=regions.region_label, create=create,
-        as_fragment=wants_fragment(), current_tab=f"{kind}s", **VOCABULARIES,
-    )
+    fragment = wants_fragment()
+
+    def render() -> str:
+        fields = fields_of(project)
+        filters = Filters.read(request.args, kind, fields)
+        listing = list_items(project, kind, filters)
+        return render_template(
+            "matchmaking/_results.html" if fragment else "matchmaking/catalogue.html",
+            project=project, kind=kind, listing=listing, filters=filters, fields=fields, sorts=SORTS[kind],
+            lands=regions.land_choices()[1:], region_label=regions.region_label, create=create,
+            as_fragment=fragment, current_tab=f"{kind}s", **VOCABULARIES,
+        )
+
+    key = ("matchmaking.catalogue", kind, fragment, bool(create), create.code, str(create.reason))
+    response = make_response(anonymous_page(key, project, render))
+    response.vary.add("HX-Request")
+    return response
 
 
 @bp.get("")
