@@ -86,12 +86,13 @@ def _text(comment) -> str:
     return excerpt(comment.text or "", 160)
 
 
-def prepare_comment(comment, parent=None):
+def prepare_comment(comment, parent=None, target=None):
     """Who hears of a new comment (the author replied to, the owner of the discussed item), read now.
 
     Called before the comment's INSERT (and before any other write of its
     transaction), so the reads never hold SQLite's write lock; returns
     ``write()``, which flushes the comment and adds the notifications.
+    ``target`` is the discussed item if the caller loaded it already.
     """
     from core.toolkit import prepare_notifications
 
@@ -103,7 +104,8 @@ def prepare_comment(comment, parent=None):
             extras.append({})
         item_type = current_app.extensions["mitsprache"].registry.item_types.get(comment.target_type)
         if item_type is not None and item_type.owner is not None:
-            target = item_type.load([comment.target_id]).get(comment.target_id)
+            if target is None:
+                target = item_type.load([comment.target_id]).get(comment.target_id)
             owner = item_type.owner(target) if target is not None else None
             if owner is not None and (parent is None or owner != parent.author_id):
                 told.append((ON_MY_ITEM, [owner]))

@@ -47,9 +47,11 @@ def find_by_token(author_id: int, token: str) -> Comment | None:
     return db.session.scalar(select(Comment).where(Comment.author_id == author_id, Comment.submit_token == token))
 
 
-def create_comment(target_type, target_id, project, author, text, *, parent=None, token=None) -> tuple[Comment, bool]:
+def create_comment(target_type, target_id, project, author, text, *, parent=None, token=None,
+                   target=None) -> tuple[Comment, bool]:
     """Store and commit a comment; with a token already used by this author, return that comment instead.
 
+    ``target`` is the discussed item when the caller has loaded it already (its owner is told).
     Returns ``(comment, created)``.
     """
     token = valid_token(token)
@@ -58,7 +60,7 @@ def create_comment(target_type, target_id, project, author, text, *, parent=None
         if existing is not None:
             return existing, False
     comment = new_comment(target_type, target_id, project, author, text, parent=parent, token=token)
-    tell = notifications.prepare_comment(comment, parent)  # who hears of it: read before the first write
+    tell = notifications.prepare_comment(comment, parent, target)  # who hears of it: read before the first write
     try:
         follow(author, project)  # flushes nothing: a duplicate token fails at the comment's flush, in this try
         tell()

@@ -102,7 +102,8 @@ def create(target_type: str, target_id: int):
     small = wants_fragment() and parent is None and _shown() == ("newest", 1)
     view = ThreadContext(None, thread=(project, target_type, target_id), target=target) if small else None
     comment, created = services.create_comment(
-        target_type, target_id, project, current_user, form.text.data, parent=parent, token=form.token.data
+        target_type, target_id, project, current_user, form.text.data, parent=parent, token=form.token.data,
+        target=target,
     )
     message = _("Your reply was published.") if comment.parent_id else _("Your comment was published.")
     if not wants_fragment():
