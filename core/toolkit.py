@@ -32,9 +32,6 @@ What is here, by topic:
   ``people_with_role(project, *roles)`` (who hears of a project's moderation work);
   ``prepare_notifications([(kind, recipients), …], project=, actor=)``: notify's reads for one event, done
   before its first write (one query), each result then ``.add(item=…, **payload)``;
-- notifications: ``NotificationKind`` (for the ``register_notification_kinds`` hook) and
-  ``notify(kind, recipients, project=, item=, actor=, **payload)``, called in the transaction of the
-  event: the inbox, each person's choice (at once, daily digest, off) and the e-mails follow;
 - who may do what, when: ``can``, ``require``, ``Decision`` (``Decision.deny(reason)``),
   ``ALLOW``, ``has_role``, ``active_phase_for``, ``participation_decision``;
 - time: ``now`` (the injectable clock; one moment per request), ``format_moment``,
@@ -68,7 +65,6 @@ from .following import follow, is_following
 from .forms import ConfirmForm
 from .htmx import is_htmx, render_page_or_fragment, wants_fragment
 from .models import Phase, PhaseState, Project, Role, User
-from .notifications.api import notify, people_with_role
 from .notifications.api import notify, people_with_role
 from .notifications.api import prepare_each as prepare_notifications
 from .numbers import MAX_PAGE, parse_int
@@ -144,8 +140,6 @@ __all__ = [
     "known_phases", "create_project", "add_phase", "create_user", "DomainError",
     # following
     "follow", "is_following",
-    # notifications
-    "NotificationKind", "notify", "prepare_notifications", "people_with_role",
     # notifications
     "NotificationKind", "notify", "prepare_notifications", "people_with_role",
     # who may do what, when
