@@ -1,18 +1,8 @@
 """\"Suggested for you\" on the pages: shown to the item's own organisation with reasons, switched off on request."""
 from __future__ import annotations
 
-import pytest
 
-
-@pytest.fixture
-def engine():
-    from plugins.matchmaking.views.suggestions import engine as find
-
-    if find() is None:
-        pytest.skip("the recommendation engine is not installed")
-
-
-def test_the_owner_sees_suggestions_with_reasons_and_can_switch_them_off(world, login, engine):
+def test_the_owner_sees_suggestions_with_reasons_and_can_switch_them_off(world, login):
     w = world()
     ben, anna = login(w.app, w.people.ben), login(w.app, w.people.anna)
     page = ben.get(f"{w.base}/challenges/{w.challenge}").get_data(as_text=True)
@@ -29,7 +19,7 @@ def test_the_owner_sees_suggestions_with_reasons_and_can_switch_them_off(world, 
     assert "Suggested for you" in ben.get(f"{w.base}/challenges/{w.challenge}").get_data(as_text=True)
 
 
-def test_reasons_read_in_german(world, login, engine):
+def test_reasons_read_in_german(world, login):
     w = world()
     ben = login(w.app, w.people.ben)
     ben.post("/language", data={"locale": "de", "next": "/"})
@@ -37,7 +27,7 @@ def test_reasons_read_in_german(world, login, engine):
     assert "Für Sie vorgeschlagen" in page and "gleiches Handlungsfeld: Digitale Teilhabe" in page
 
 
-def test_organisers_save_weights(world, login, engine):
+def test_organisers_save_weights(world, login):
     from core.toolkit import db
     from plugins.matchmaking.models import Settings
 
@@ -52,7 +42,7 @@ def test_organisers_save_weights(world, login, engine):
     assert organiser.post(f"{w.base}/organisers/settings", data={"w_fields": "-1"}).status_code == 400
 
 
-def test_recommend_command(world, engine):
+def test_recommend_command(world):
     import json
 
     from plugins.matchmaking.cli import group

@@ -119,7 +119,8 @@ SHARED_LIMIT_SCRIPT = textwrap.dedent('''
 
 def test_rate_limits_are_shared_by_worker_processes_through_redis(tmp_path):
     """Two processes (two gunicorn workers) share one count: the fourth failed login is refused."""
-    redis = pytest.importorskip("redis")
+    import redis  # a dependency of Mitsprache (redis_url)
+
     try:
         redis.Redis.from_url(REDIS_URL).ping()
     except redis.exceptions.ConnectionError:

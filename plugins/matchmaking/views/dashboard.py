@@ -12,7 +12,7 @@ from ..forms import PreferenceForm
 from ..models import Connection, Interest, Introduction, Preference
 from ..organisations import my_organisations
 from . import bp, matchmaking_project
-from .suggestions import engine, suggestions_for, wants_suggestions
+from .suggestions import suggestions_for, wants_suggestions
 
 
 @bp.get("/dashboard")
@@ -54,7 +54,7 @@ def dashboard(slug):
         introductions = [i for i in introductions if frozenset((i.org_low_id, i.org_high_id)) not in connected]
     suggestions = []
     show = wants_suggestions(current_user)
-    if engine() is not None and show:
+    if show:
         for org in mine:
             for challenge in challenges_of(org)[:3]:
                 suggestions.append((challenge, "challenge", suggestions_for(project, "challenge", challenge, 3)))
@@ -64,7 +64,7 @@ def dashboard(slug):
     return render_template(
         "matchmaking/dashboard.html", project=project, mine=mine, ids=set(ids), sent=sent, received=received,
         connections=connections, introductions=introductions, suggestions=suggestions,
-        has_engine=engine() is not None, preference=preference, answer=ConfirmForm(), days=days,
+        preference=preference, answer=ConfirmForm(), days=days,
         open_counts={o.id: machine.open_outgoing(o) for o in mine}, cap=machine.max_open(project),
         current_tab="dashboard",
     )

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from core.toolkit import current_user, db
 
+from .. import recommend
 from ..catalogue import load
 from ..models import Preference
 from ..organisations import is_organiser, my_org_ids
@@ -28,15 +29,6 @@ class Suggested:
     reasons: tuple
 
 
-def engine():
-    """The recommendation module, or None while it is not installed."""
-    try:
-        from .. import recommend
-    except ImportError:
-        return None
-    return recommend if hasattr(recommend, "recommend_for_challenge") else None
-
-
 def wants_suggestions(user) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
@@ -46,9 +38,6 @@ def wants_suggestions(user) -> bool:
 
 def suggestions_for(project, kind: str, item, limit: int = LIMIT, *, check_viewer: bool = True) -> list[Suggested] | None:
     """Suggested partners for a challenge or initiative; None when not shown to this user."""
-    recommend = engine()
-    if recommend is None:
-        return None
     if check_viewer:
         if item.organisation_id not in my_org_ids(project) and not is_organiser(current_user, project):
             return None
