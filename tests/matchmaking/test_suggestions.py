@@ -59,3 +59,38 @@ def test_recommend_command(world):
     assert cli.invoke(group, ["recommend", w.slug, "--challenge", "nope"]).exit_code != 0
     assert cli.invoke(group, ["recommend", w.slug]).exit_code == 2
     assert "geheim" not in result.output + text.output
+
+
+def _suggested(client, url):
+    page = client.get(url).get_data(as_text=True)
+    return page.split("Suggested for you")[1].split("</section>")[0] if "Suggested for you" in page else ""
+
+
+def test_connected_and_blocked_partners_are_not_suggested(world, login):
+    """Suggestions are for new partners: once connected, or blocked either way, an organisation drops out."""
+    from core.toolkit import db
+    from plugins.matchmaking.interest import block, unblock
+    from plugins.matchmaking.models import Connection, Organisation
+
+    w = world()
+    ben, anna = login(w.app, w.people.ben), login(w.app, w.people.anna)
+    challenge_url, initiative_url = f"{w.base}/challenges/{w.challenge}", f"{w.base}/initiatives/{w.initiative}"
+    assert "Digitalpaten" in _suggested(ben, challenge_url)
+    assert "ältere Offliner" in _suggested(anna, initiative_url)
+
+    with w.app.app_context():
+        body, ini = db.session.get(Organisation, w.body), db.session.get(Organisation, w.ini)
+        block(ini, body)  # the initiative blocks the public body: neither side sees the other suggested
+    assert "Digitalpaten" not in _suggested(ben, challenge_url)
+    assert "ältere Offliner" not in _suggested(anna, initiative_url)
+
+    with w.app.app_context():
+        unblock(db.session.get(Organisation, w.ini), db.session.get(Organisation, w.body))
+    assert "Digitalpaten" in _suggested(ben, challenge_url)
+
+    with w.app.app_context():
+        low, high = sorted((w.body, w.ini))
+        db.session.add(Connection(project_id=w.project_id, org_low_id=low, org_high_id=high, origin="answer"))
+        db.session.commit()
+    assert "Digitalpaten" not in _suggested(ben, challenge_url)
+    assert "ältere Offliner" not in _suggested(anna, initiative_url)
