@@ -187,6 +187,20 @@ def item_sections(item_type: str, item: Any, user: Any) -> list[Any]:
 
 
 @hookspec
+def item_print_sections(item_type: str, items: list[Any], user: Any) -> dict[Any, Any] | None:
+    """Render what follows each of ``items`` in a printed record of them: its discussion, official responses.
+
+    The commenting plugin's "draft with its discussion" page calls this once with
+    every paragraph of a document, so load what you need in one query for all
+    items, never one per item. Return ``{item.id: Markup(...)}`` for the items you
+    have something for; the sections of several plugins are joined per item, in
+    hook order. Write HTML for reading on paper: no forms or buttons, and leave
+    out what the item's normal pages do not show ``user`` (hidden comments, say).
+    The caller has already checked that ``user`` may see the items' project.
+    """
+
+
+@hookspec
 def item_sort_options(item_type: str, project: Any) -> list[Any]:
     """Return :class:`core.registry.SortOption` entries for another plugin's list.
 
@@ -200,6 +214,20 @@ def export_columns(export_key: str, project: Any) -> list[Any]:
     """Return :class:`core.registry.ExportColumn` entries to append to another plugin's export.
 
     Example: voting adds "supports" to the ideas export, computed in one query.
+    """
+
+
+@hookspec
+def phase_results(project: Any, phase: Any) -> list[Any]:
+    """Return :class:`core.registry.ResultSection` entries for an ended phase's public results page.
+
+    Called once per results page (``/p/<slug>/results/<phase id>``) and summary
+    report, for every phase whatever its kind: return ``[]`` for phases of other
+    kinds. ``html`` is ``Markup`` the plugin rendered (its figures, as an
+    accessible ``<table>`` or list with the numbers in text, readable without
+    JavaScript and in print); ``order`` sorts the sections, ``key`` names one
+    (``"commenting.chapters"``). Load what a section needs in a fixed number of
+    queries, however many comments or ideas there are. The core fills ``plugin``.
     """
 
 

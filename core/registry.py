@@ -212,6 +212,28 @@ class Contribution:
 
 
 @dataclass(frozen=True)
+class ResultSection:
+    """One block of figures on a phase's public results page, from the ``phase_results`` hook.
+
+    ``title`` is the section's heading (translated), ``html`` the ``Markup`` the
+    plugin rendered (a table or list with every number in text, no JavaScript,
+    no meaning carried by colour alone), ``order`` where it goes (lower first),
+    ``key`` a stable name prefixed with the plugin's (``"voting.polls"``)::
+
+        ResultSection(_("Ideas by status"), Markup(render_template("ideas/_results.html", ...)),
+                      order=20, key="ideas.status")
+
+    ``plugin`` is filled in by the core with the name of the plugin that returned it.
+    """
+
+    title: Any
+    html: Any
+    order: int = 100
+    key: str = ""
+    plugin: str = ""
+
+
+@dataclass(frozen=True)
 class NotificationKind:
     """Something people can be told about: "a reply to my comment", "the phase opens".
 

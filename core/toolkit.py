@@ -19,7 +19,8 @@ What is here, by topic:
 
 - hooks and registration: ``hookimpl``; ``PhaseKind``, ``PhaseSetting``, ``NavItem``,
   ``ProjectTab``, ``ManageLink``, ``SortOption``, ``Exporter``, ``ExportColumn``, ``ItemType``,
-  ``Contribution`` (what a person contributed, for the ``user_contributions`` hook);
+  ``Contribution`` (what a person contributed, for the ``user_contributions`` hook),
+  ``ResultSection`` (figures on a phase's results page, for the ``phase_results`` hook);
 - data: ``db``, ``UTCDateTime``, the core models ``User``, ``Project``, ``Phase``
   (``PhaseState``, ``Role``), ``get_or_404``, ``load_project``, ``known_phases``
   (a project's phases in order), ``create_project``/``add_phase``/``create_user``
@@ -75,7 +76,7 @@ from .redirects import safe_next, same_site_path
 from .registry import NotificationKind
 from .registry import (
     Contribution, ExportColumn, Exporter, ItemType, ManageLink, NavItem, PhaseKind, PhaseSetting, ProjectTab,
-    SortOption,
+    ResultSection, SortOption,
 )
 from .sanitize import clean_html, excerpt, plain_text, text_to_html
 from .services import DomainError, add_phase, create_project, create_user
@@ -134,7 +135,7 @@ def require(action: str, obj: Any = None, *, project: Project | None = None) -> 
 __all__ = [
     # hooks and registration
     "hookimpl", "PhaseKind", "PhaseSetting", "NavItem", "ProjectTab", "ManageLink", "SortOption", "Exporter",
-    "ExportColumn", "ItemType", "Contribution",
+    "ExportColumn", "ItemType", "Contribution", "ResultSection",
     # data
     "db", "UTCDateTime", "User", "Project", "Phase", "PhaseState", "Role", "get_or_404", "load_project",
     "known_phases", "create_project", "add_phase", "create_user", "DomainError",

@@ -112,6 +112,31 @@ def test_hook_item_sections(make_app):
     assert html == "<section>bench 7</section>|"
 
 
+def test_hook_item_print_sections(make_app):
+    """One call per list; each plugin's print HTML is joined per item in registration order."""
+    from core.template_helpers import item_print_sections
+    from markupsafe import Markup
+
+    calls = []
+
+    def sections(name):
+        def impl(item_type, items, user):
+            calls.append((name, [item.id for item in items]))
+            if item_type != "paragraph":
+                return None
+            return {item.id: Markup(f"<p>{name} {item.id}</p>") for item in items if item.id != 2}
+        return types.SimpleNamespace(PLUGIN_NAME=name, item_print_sections=hookimpl(impl))
+
+    app = make_app(plugins=[], extra_plugins=[sections("comments"), sections("responses")])
+    items = [types.SimpleNamespace(id=1), types.SimpleNamespace(id=2), types.SimpleNamespace(id=3)]
+    with app.test_request_context():
+        printed = item_print_sections("paragraph", items)
+        assert {key: str(html) for key, html in printed.items()} == {
+            1: "<p>comments 1</p><p>responses 1</p>", 3: "<p>comments 3</p><p>responses 3</p>"}
+        assert item_print_sections("idea", items) == {} and item_print_sections("paragraph", []) == {}
+    assert sorted(calls) == [("comments", [1, 2, 3]), ("comments", [1, 2, 3]), ("responses", [1, 2, 3]), ("responses", [1, 2, 3])]
+
+
 def test_startup_hooks_take_register_or_return_a_list(make_app, notes_app):
     """Plugins written before ``register`` (returning lists) keep working next to new ones."""
     from flask import Blueprint
@@ -265,6 +290,33 @@ def test_hook_user_contributions(notes_app, users, login, project_with_phase):
     assert [(c["kind"], c["plugin"], c["data"]["text"]) for c in data["contributions"]] == [
         ("note", "notes", "Bänke am Ufer")]
     assert "Bänke am Ufer" in archive.read("index.html").decode()
+
+
+def test_hook_phase_results(make_app, project_with_phase):
+    """Every plugin's sections for a phase are gathered in their order, each naming its plugin."""
+    from markupsafe import Markup
+
+    from core.models import Phase
+    from core.phase_results import result_sections
+    from core.registry import ResultSection
+
+    def counter(project, phase):
+        if phase.kind != "notes":
+            return []
+        return [ResultSection("Notes", Markup("<p>3 notes</p>"), order=20, key="counter.notes")]
+
+    def first(project, phase):
+        return [ResultSection("Overview", Markup("<p>all</p>"), order=10, key="first.overview")]
+
+    plugins = [types.SimpleNamespace(PLUGIN_NAME="counter", phase_results=hookimpl(counter)),
+               types.SimpleNamespace(PLUGIN_NAME="first", phase_results=hookimpl(first))]
+    app = make_app(plugins=[], extra_plugins=[notes_plugin, *plugins])
+    slug, _ = project_with_phase(app, "notes", start=T0, end=T0.replace(year=2027))
+    with app.test_request_context():
+        phase = db.session.scalar(db.select(Phase))
+        sections = result_sections(phase.project, phase)
+    assert [(s.key, s.plugin, str(s.html)) for s in sections] == [
+        ("first.overview", "first", "<p>all</p>"), ("counter.notes", "counter", "<p>3 notes</p>")]
 
 
 @pytest.mark.parametrize("mode, kept", [("keep", 1), ("remove", 0)])
