@@ -22,12 +22,22 @@ def can(action, obj=None, project=None):
 
 def item_fragments(item_type, items):
     """Collect every plugin's fragments for ``items``: ``{item.id: Markup}``, one hook call per list."""
+    return _per_item("item_fragments", item_type, items)
+
+
+def item_print_sections(item_type, items):
+    """Every plugin's print sections for ``items`` (discussions, responses): ``{item.id: Markup}``, one hook call."""
+    return _per_item("item_print_sections", item_type, items)
+
+
+def _per_item(hook_name, item_type, items):
+    """Call a per-list hook once and join the plugins' HTML per item, in hook (registration) order."""
     items = list(items)
     merged: dict = {}
     if not items:
         return merged
-    pm = current_app.extensions["mitsprache"].pm
-    for result in reversed(pm.hook.item_fragments(item_type=item_type, items=items, user=current_user)):
+    hook = getattr(current_app.extensions["mitsprache"].pm.hook, hook_name)
+    for result in reversed(hook(item_type=item_type, items=items, user=current_user)):
         for key, html in (result or {}).items():
             merged[key] = Markup(merged.get(key, "")) + Markup(html)
     return merged
@@ -76,6 +86,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(can)
     app.add_template_global(item_fragments)
     app.add_template_global(item_sections)
+    app.add_template_global(item_print_sections)
     app.add_template_global(known_phases)
     app.add_template_global(now)
     from .notifications.views import header_count
