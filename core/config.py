@@ -42,6 +42,9 @@ DEFAULTS: dict[str, Any] = {
     "default_locale": "de",
     "timezone": "Europe/Berlin",
     "site_name": "Mitsprache",
+    # The organisation named under official responses when a project names none (its form's
+    # "Organisation" field); unset: the site name.
+    "organisation_name": None,
     "mail_sender": "noreply@localhost",
     # The address people reach the site at, e.g. "https://beteiligung.musterstadt.de". Links in
     # e-mails are built from it and requests for other hosts are refused; required in production.

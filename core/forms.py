@@ -123,6 +123,11 @@ class ProjectForm(FlaskForm):
     description = TextAreaField(
         _l("Description"), description=_l("Basic HTML is allowed: paragraphs, emphasis, links and lists.")
     )
+    organisation = StringField(
+        _l("Organisation"), validators=[Optional(), Length(max=200)],
+        description=_l("Named under official responses, e.g. “City of Musterstadt, Planning Office”. "
+                       "Empty: the site's name."),
+    )
     is_public = BooleanField(_l("Public (anyone can read; otherwise invited members only)"), default=True)
 
 
@@ -162,8 +167,13 @@ class MemberForm(FlaskForm):
     email = EmailField(_l("E-mail address of a registered user"), validators=[DataRequired(), Email()])
     role = SelectField(
         _l("Role"),
-        choices=[("moderator", _l("Moderator")), ("initiator", _l("Initiator")), ("member", _l("Member"))],
+        choices=[("moderator", _l("Moderator")), ("editor", _l("Editor (official responses)")),
+                 ("initiator", _l("Initiator")), ("member", _l("Member"))],
     )
+
+    def role_label(self, role: str) -> str:
+        """The localized name of a stored role, for lists of the project's team."""
+        return str(dict(self.role.choices).get(role, role))
 
 
 class ConfirmForm(FlaskForm):

@@ -25,6 +25,7 @@ class Role(StrEnum):
 
     INITIATOR = "initiator"  # manages the project, its phases, exports
     MODERATOR = "moderator"  # moderates content
+    EDITOR = "editor"  # answers contributions officially for the organisation ("Redaktion"), manages nothing
     MEMBER = "member"  # may see a private (invite-only) project
 
 
@@ -88,6 +89,9 @@ class Project(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     description_html: Mapped[str] = mapped_column(Text, default="")
     is_public: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Who speaks for the project in official responses ("Stadt Beispielstadt, Amt für Verkehr");
+    #: empty: the deployment's ``organisation_name`` or site name (:attr:`organisation_name`).
+    organisation: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: now())
     #: Bumped by every write that changes what readers see (core.cache.bump_content_version);
     #: cached fragments of the project are keyed by it, so they never show stale content.
@@ -97,6 +101,12 @@ class Project(db.Model):
         back_populates="project", order_by="Phase.position", cascade="all, delete-orphan"
     )
     roles: Mapped[list[ProjectRole]] = relationship(back_populates="project", cascade="all, delete-orphan")
+
+    @property
+    def organisation_name(self) -> str:
+        """The organisation named under official responses: the project's own, else the deployment's."""
+        config = current_app.config
+        return (self.organisation or "").strip() or config.get("ORGANISATION_NAME") or config.get("SITE_NAME", "")
 
     @property
     def project(self) -> Project:

@@ -11,7 +11,8 @@ How a decision is made:
 1. The project (``obj.project``) must be visible to the user.
 2. Core actions: ``project.view``, ``project.follow`` (anyone logged in who may
    see it), ``project.manage`` (initiators, admins), ``project.moderate``
-   (moderators, initiators, admins).
+   (moderators, initiators, admins), ``project.respond`` (answer contributions
+   officially for the organisation: editors, initiators, admins).
 3. *Participation actions* — any action listed in some phase kind's ``features``
    — need a logged-in user and an active phase of such a kind. Otherwise the
    decision explains when participation starts or when it ended.
@@ -62,6 +63,9 @@ ALLOW = Decision(True)
 CORE_ROLE_ACTIONS = {
     "project.manage": {Role.INITIATOR},
     "project.moderate": {Role.INITIATOR, Role.MODERATOR},
+    # Speaking for the organisation: the project's editors ("Redaktion") write official responses
+    # without managing the project; a moderator is no editor unless appointed one.
+    "project.respond": {Role.INITIATOR, Role.EDITOR},
 }
 
 
@@ -120,7 +124,7 @@ def can_view(user: Any, project: Project) -> bool:
         return True
     if not getattr(user, "is_authenticated", False):
         return False
-    return has_role(user, project, Role.INITIATOR, Role.MODERATOR, Role.MEMBER)
+    return has_role(user, project, Role.INITIATOR, Role.MODERATOR, Role.EDITOR, Role.MEMBER)
 
 
 def participation_decision(action: str, project: Project, at: datetime | None = None,

@@ -149,6 +149,17 @@ class ItemType:
     they can be rated in a rating phase); ``endpoint`` is the list view (called
     with ``slug=``) that leads to the items; ``export_key`` the owner's
     :class:`Exporter` whose rows start with the item id (default: ``type + "s"``).
+
+    A status the organisation gives the items after a consultation ("accepted",
+    "rejected") is the owner's data, kept on its own rows; it declares
+    ``statuses`` (``(value, label)`` pairs), ``status(item)`` (the stored value
+    or None) and ``set_status(item, value)`` (changes the item in the session;
+    the caller commits). The official responses offer the status choice then,
+    with the response text as its reason::
+
+        ItemType("idea", ..., offers={"comments", "responses"},
+                 statuses=(("accepted", _l("Accepted")), ("rejected", _l("Rejected"))),
+                 status=lambda idea: idea.review_status, set_status=set_idea_status)
     """
 
     type: str
@@ -164,12 +175,28 @@ class ItemType:
     export_key: str | None = None
     #: ``owner(item)``: the id of the person the item belongs to (its author), who is told of reactions to it.
     owner: Callable[[Any], int | None] | None = None
+    statuses: tuple[tuple[str, Any], ...] = ()
+    status: Callable[[Any], str | None] | None = None
+    set_status: Callable[[Any, str | None], None] | None = None
     plugin: str = ""
 
     def title_of(self, item: Any) -> str:
         if self.title is not None:
             return str(self.title(item))
         return str(getattr(item, "title", "") or "")
+
+    @property
+    def has_statuses(self) -> bool:
+        """Whether the owner lets the organisation give its items a status."""
+        return bool(self.statuses) and self.status is not None and self.set_status is not None
+
+    def status_of(self, item: Any) -> str | None:
+        """The item's status value, or None (none given yet, or the owner keeps no statuses)."""
+        return self.status(item) if self.status is not None else None
+
+    def status_label(self, value: str | None) -> str:
+        """The translated label of a status value ("" for none or an unknown value)."""
+        return str(dict(self.statuses).get(value, "")) if value else ""
 
     @property
     def exports_as(self) -> str:

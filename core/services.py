@@ -39,10 +39,12 @@ def create_user(email: str, password: str, display_name: str | None = None, *, i
     return user
 
 
-def create_project(slug: str, title: str, description: str = "", *, is_public: bool = True, initiator: User | None = None) -> Project:
+def create_project(slug: str, title: str, description: str = "", *, is_public: bool = True, initiator: User | None = None,
+                   organisation: str = "") -> Project:
     if db.session.scalar(db.select(Project.id).where(Project.slug == slug)):
         raise DomainError(f"The short name '{slug}' is taken.")
-    project = Project(slug=slug, title=title, description_html=clean_html(description), is_public=is_public)
+    project = Project(slug=slug, title=title, description_html=clean_html(description), is_public=is_public,
+                      organisation=(organisation or "").strip())
     db.session.add(project)
     db.session.flush()
     if initiator:

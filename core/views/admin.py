@@ -41,7 +41,7 @@ def project_new():
         try:
             project = create_project(
                 form.slug.data, form.title.data.strip(), form.description.data or "",
-                is_public=form.is_public.data, initiator=current_user,
+                is_public=form.is_public.data, initiator=current_user, organisation=form.organisation.data or "",
             )
         except DomainError:
             form.slug.errors.append(_("This short name is taken."))

@@ -85,6 +85,7 @@ def overview(slug):
             project.slug = form.slug.data
             project.description_html = clean_html(form.description.data)
             project.is_public = form.is_public.data
+            project.organisation = (form.organisation.data or "").strip()
             db.session.commit()
             flash(_("The project has been saved."), "success")
             return redirect(url_for("manage.overview", slug=project.slug))
