@@ -20,6 +20,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from sqlalchemy import event
 
 from . import config as config_module
+from . import form_translations
 from .clock import SystemClock
 from flask_babel import Babel
 
@@ -147,6 +148,7 @@ def _init_extensions(app: Flask) -> None:
             event.listen(db.engine, "connect", _sqlite_pragmas)
             sqlite_gate.install(db.engine)
     csrf.init_app(app)
+    form_translations.install(app)
     htmx.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
