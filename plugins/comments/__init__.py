@@ -65,6 +65,14 @@ def item_sections(item_type, item, user):
 
 
 @hookimpl
+def item_print_sections(item_type, items, user):
+    """Each item's comments for a printed record, replies indented, all items' comments in one query (:mod:`.printing`)."""
+    from .printing import print_sections
+
+    return print_sections(item_type, items)
+
+
+@hookimpl
 def project_tabs(project):
     """A "Moderation" tab, for the project's moderators, initiators and admins only."""
     from flask_login import current_user
