@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
+from markupsafe import Markup
 
 from core.toolkit import (
     active_phase_for, anonymous_page, cached_fragment, can, current_user, db, get_or_404, load_project,
@@ -104,6 +105,37 @@ def document(slug, document_id):
         "commenting/document.html", project=project, document=doc, chapters=chapters, by_chapter=by_chapter,
         totals=totals, **_participation(project),
     )
+
+
+@bp.get("/<int:document_id>/full")
+def full_text(slug, document_id):
+    """The whole draft on one page, numbered like the chapter pages; ``?with=comments`` adds every discussion.
+
+    The text alone is the same for every reader, so it is rendered once per content
+    version (core.cache). With the discussions each plugin decides per reader what
+    it prints (``item_print_sections``), so that body is rendered per request for
+    logged-in readers (a fixed number of queries) and cached whole for anonymous ones.
+    """
+    from .fulltext import WITH_COMMENTS, whole_text
+
+    project = load_project(slug)
+    doc = get_or_404(Document, document_id, project)
+    with_comments = request.args.get("with") == WITH_COMMENTS
+    participation = _participation(project)
+    decision = participation["phase_decision"]
+    key = ("commenting.full", doc.id, with_comments)
+
+    def body():
+        return render_template("commenting/_full_body.html", project=project, text=whole_text(doc),
+                               with_comments=with_comments)
+
+    def page():
+        return render_template(
+            "commenting/full.html", project=project, document=doc, with_comments=with_comments,
+            body=Markup(body()) if with_comments else cached_fragment(key, project, body), **participation,
+        )
+
+    return anonymous_page(key + (bool(participation["active_phase"]), decision.code, str(decision.reason)), project, page)
 
 
 @bp.get("/chapter/<int:chapter_id>")
