@@ -20,14 +20,12 @@ import tracemalloc
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from harness import bench_app
 
 
 def seed(instance: Path, comments: int) -> None:
     from sqlalchemy import insert
 
-    from core import create_app
     from core.app import create_all_tables
     from core.clock import now
     from core.config import write_config
@@ -38,7 +36,7 @@ def seed(instance: Path, comments: int) -> None:
     from plugins.commenting import services as commenting
 
     write_config(instance, plugins=["comments", "commenting"], default_locale="de", environment="development")
-    app = create_app({"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}, instance_path=instance, startup_checks=False)
+    app = bench_app(instance)
     with app.app_context():
         create_all_tables()  # as `mitsprache db upgrade` does before a deployment starts
         users = [User(email=f"u{i}@bench.example", display_name=f"Person {i}", password_hash="x") for i in range(200)]

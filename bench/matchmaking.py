@@ -32,21 +32,15 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import re
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from commenting import gunicorn  # noqa: E402  (the same server settings as the commenting benchmark)
+from harness import ROOT, Load, gunicorn, machine, mitsprache, percentile, require_wrk, run_wrk
 
 SLUG = "updatedeutschland"
 
@@ -210,11 +204,6 @@ def seed(instance: Path, challenges: int, initiatives: int, seed_value: int) -> 
 # ---------------------------------------------------------------------------
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
-
-
 def time_recommendations(instance: Path, ids: dict, samples: int, rnd: random.Random) -> dict[str, list[float]]:
     """Milliseconds per call of recommend_for_challenge / recommend_for_initiative, each with a fresh session."""
     from core import create_app
@@ -236,28 +225,6 @@ def time_recommendations(instance: Path, ids: dict, samples: int, rnd: random.Ra
                 function(item, 10)
                 timings[kind].append((time.perf_counter() - started) * 1000)
     return timings
-
-
-WRK_RPS = re.compile(r"Requests/sec:\s+([\d.]+)")
-WRK_PCT = re.compile(r"^\s+(50|90|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
-WRK_NON_2XX = re.compile(r"Non-2xx or 3xx responses:\s+(\d+)")
-WRK_ERRORS = re.compile(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)")
-
-
-def run_wrk(name: str, port: int, path: str, threads: int, connections: int, duration: float) -> dict:
-    url = f"http://127.0.0.1:{port}{path}"
-    with urllib.request.urlopen(url, timeout=30) as response:  # warm up, and fail loudly on an error page
-        if response.status != 200:
-            raise RuntimeError(f"{url} answered {response.status}")
-    output = subprocess.run(["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration:.0f}s", "--latency", url],
-                            capture_output=True, text=True, check=True).stdout
-    scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
-    latencies = {int(q): float(value) * scale[unit] for q, value, unit in WRK_PCT.findall(output)}
-    errors = sum(map(int, WRK_NON_2XX.findall(output)))
-    socket_errors = WRK_ERRORS.search(output)
-    if socket_errors:
-        errors += sum(map(int, socket_errors.groups()))
-    return {"name": name, "rps": float(WRK_RPS.search(output).group(1)), "latency": latencies, "errors": errors}
 
 
 def time_allocation(instance: Path, project_id: int, bodies: int, initiatives: int) -> tuple[float, object, int]:
@@ -325,9 +292,7 @@ def main() -> int:
     parser.add_argument("--compare-scipy", action="store_true", help="also time SciPy on the slot-expanded matrix")
     parser.add_argument("--keep", action="store_true", help="keep the seeded instance folder")
     args = parser.parse_args()
-    if shutil.which("wrk") is None:
-        print("wrk is missing: install Debian's wrk package (make bench does: .ci/system-packages wrk)", file=sys.stderr)
-        return 1
+    require_wrk()
 
     instance = Path(tempfile.mkdtemp(prefix="mitsprache-bench-matchmaking-"))
     try:
@@ -335,26 +300,25 @@ def main() -> int:
         ids = seed(instance, args.challenges, args.initiatives, args.seed)
         print(f"Seeded {len(ids['challenges'])} challenges, {len(ids['initiatives'])} initiatives, {ids['bodies']} "
               f"wish lists ({ids['wishes']} wishes) in {time.perf_counter() - started:.1f} s; instance {instance}")
-        print(f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, SQLite (WAL); load average before: "
-              f"{os.getloadavg()[0]:.1f} (other processes slow every figure down, the minimum least)")
+        print(f"SQLite (WAL); {machine()}")
 
         timings = time_recommendations(instance, ids, args.samples, random.Random(args.seed))
 
         env = {"MITSPRACHE_INSTANCE": str(instance)}
-        mitsprache = str(Path(sys.executable).with_name("mitsprache"))
-        subprocess.run([mitsprache, "db", "upgrade"], env={**os.environ, **env}, check=True, capture_output=True)
+        mitsprache(env, "db", "upgrade")
         filters = f"field={ids['field']}&region=03&maturity=pilot"
         pages = [
             ("initiatives, filtered: field, Land, maturity", f"/p/{SLUG}/matchmaking/initiatives?{filters}"),
             ("initiatives, filtered and searched", f"/p/{SLUG}/matchmaking/initiatives?{filters}&q=Pflege"),
             ("challenges, filtered: field, Land", f"/p/{SLUG}/matchmaking?field={ids['field']}&region=03"),
         ]
+        options = {"duration": args.duration, "connections": args.connections, "threads": args.wrk_threads}
         loads = []
-        with gunicorn("minimal_app:app", args.workers, args.threads, env, ROOT / "bench") as port:
-            loads.append(run_wrk("minimal Flask app", port, "/", args.wrk_threads, args.connections, args.duration))
-        with gunicorn("core:create_app()", args.workers, args.threads, env, ROOT) as port:
+        with gunicorn("minimal_app:app", args.workers, args.threads, env, ROOT / "bench") as server:
+            loads.append(run_wrk("minimal Flask app", [server.port], "/", **options))
+        with gunicorn("core:create_app()", args.workers, args.threads, env) as server:
             for name, path in pages:
-                loads.append(run_wrk(name, port, path, args.wrk_threads, args.connections, args.duration))
+                loads.append(run_wrk(name, [server.port], path, **options))
 
         allocation_seconds, allocation, wish_count = time_allocation(
             instance, ids["project_id"], args.body_capacity, args.initiative_capacity)
@@ -366,11 +330,9 @@ def main() -> int:
             print(f"{label:44} {statistics.median(values):8.1f} {percentile(values, 0.9):8.1f} {min(values):8.1f} "
                   f"{max(values):8.1f} {len(values):7d}")
         print()
-        print(f"{'page (wrk, anonymous)':44} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'errors':>6}")
+        print(Load.header())
         for load in loads:
-            lat = load["latency"]
-            print(f"{load['name']:44} {load['rps']:8.1f} {lat.get(50, float('nan')):8.1f} "
-                  f"{lat.get(90, float('nan')):8.1f} {lat.get(99, float('nan')):8.1f} {load['errors']:6d}")
+            print(load.row())
         print()
         got = [len(found) for found in allocation.by_body.values()]
         print(f"allocation: {len(ids['challenges'])} bodies x {len(ids['initiatives'])} initiatives, {wish_count} "
@@ -388,9 +350,9 @@ def main() -> int:
         median = statistics.median(timings["challenge"])
         print(f"recommendations for one challenge: median {median:.1f} ms (target: under 20 ms) "
               f"{'OK' if median < 20 else 'MISSED'}")
-        minimal, filtered = loads[0]["rps"], loads[1]["rps"]
+        minimal, filtered = loads[0].rps, loads[1].rps
         print(f"filtered catalogue: 1/{minimal / filtered:.1f} of the minimal app (target: at least 1/5) "
-              f"{'OK' if filtered * 5 >= minimal and loads[1]['errors'] == 0 else 'MISSED'}")
+              f"{'OK' if filtered * 5 >= minimal and loads[1].errors == 0 else 'MISSED'}")
         print(f"allocation 600 x 1,500: {allocation_seconds:.2f} s (target: under 2 s) "
               f"{'OK' if allocation_seconds < 2 else 'MISSED'}")
         print(f"settings: gunicorn --workers {args.workers} --threads {args.threads} (gthread); "

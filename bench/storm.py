@@ -1,7 +1,7 @@
 """Write storm: 50 people post 40 comments and replies each at once while a gunicorn worker is killed.
 
 Run ``.venv/bin/python bench/storm.py`` (SQLite) or
-``.venv/bin/python bench/storm.py --database postgresql+psycopg://postgres@127.0.0.1:5432/test``.
+``.venv/bin/python bench/storm.py --database postgresql+psycopg://postgres@127.0.0.1:5432/postgres``.
 It checks the promise a consultation makes on its busiest day: every comment
 that was accepted is stored once, exactly as its author wrote it, under their
 name, whatever the load. It
@@ -11,8 +11,8 @@ name, whatever the load. It
    ``mitsprache db upgrade``, a project, a commenting phase and a document
    imported from Markdown through the ``mitsprache`` command line; the 50
    accounts are created through the app (50 command-line starts would take a
-   minute). On PostgreSQL everything goes into a fresh schema (``search_path``
-   in the URL), dropped at the end unless ``--keep``;
+   minute). On PostgreSQL everything goes into a fresh database on the
+   server ``--database`` names, dropped at the end unless ``--keep``;
 2. serves it with ``gunicorn --preload --workers 4 --threads 2 'core:create_app()'``;
 3. logs in 50 clients (threads, each with its own session and CSRF token) and
    lets each send 40 posts as a browser without JavaScript does (form post,
@@ -51,25 +51,21 @@ import re
 import secrets
 import shutil
 import signal
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 import uuid
 from collections import Counter
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from urllib.parse import urlencode
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from harness import CSRF_RE, Client, Server, bench_app, dispose, free_port, mitsprache, postgres_database
 
 PASSWORD = "storm-password"
 SLUG = "sturm"
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 DRAFT = """# Entwurf für den Sturm
 
 Worum es geht.
@@ -101,49 +97,12 @@ def text_for(client: int, n: int) -> str:
 # ---------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def toml_value(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
     return json.dumps(value, ensure_ascii=False)  # a TOML basic string
-
-
-def fresh_schema(url: str) -> tuple[str, str]:
-    """A new, empty PostgreSQL schema; returns (schema, URL that puts it first on the search path)."""
-    from sqlalchemy import create_engine, text
-
-    schema = f"storm_{os.getpid()}_{secrets.token_hex(3)}"
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    engine.dispose()
-    separator = "&" if "?" in url else "?"
-    return schema, f"{url}{separator}options=-csearch_path%3D{schema}"
-
-
-def drop_schema(url: str, schema: str) -> None:
-    from sqlalchemy import create_engine, text
-
-    engine = create_engine(url)
-    with engine.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
-    engine.dispose()
-
-
-def mitsprache(env: dict, *args: str) -> str:
-    """Run the command line as a deployment does; stop the benchmark if it fails."""
-    command = [str(Path(sys.executable).with_name("mitsprache")), *args]
-    done = subprocess.run(command, env={**os.environ, **env}, cwd=ROOT, capture_output=True, text=True)
-    if done.returncode != 0:
-        raise SystemExit(f"{' '.join(command[1:])} failed:\n{done.stdout}{done.stderr}")
-    return done.stdout
 
 
 def deploy(instance: Path, port: int, database: str | None, clients: int) -> tuple[dict, list[int], dict[int, int]]:
@@ -171,77 +130,21 @@ def deploy(instance: Path, port: int, database: str | None, clients: int) -> tup
     draft.write_text(DRAFT, encoding="utf-8")
     mitsprache(env, "commenting", "import", SLUG, str(draft))
 
-    with app_for(instance) as app:
-        from core.extensions import db
-        from core.models import Project
-        from core.services import create_user
-        from plugins.commenting.models import Paragraph
+    from core.extensions import db
+    from core.models import Project
+    from core.services import create_user
+    from plugins.commenting.models import Paragraph
 
-        with app.app_context():
-            users = {n: create_user(f"sturm{n}@example.org", PASSWORD, f"Sturm {n}") for n in range(clients)}
-            db.session.commit()
-            project = db.session.scalar(db.select(Project).where(Project.slug == SLUG))
-            paragraphs = list(db.session.scalars(
-                db.select(Paragraph.id).where(Paragraph.project_id == project.id).order_by(Paragraph.id)))
-            return env, paragraphs, {n: user.id for n, user in users.items()}
-
-
-class app_for:
-    """The app of an instance, in this process, closed again (no connection left open)."""
-
-    def __init__(self, instance: Path):
-        self.instance = instance
-
-    def __enter__(self):
-        from core import create_app
-
-        overrides = {"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"}  # 50 scrypt hashes take a while
-        try:
-            self.app = create_app(overrides, instance_path=self.instance, startup_checks=False)
-        except TypeError:  # a core from before start-up checks
-            self.app = create_app(overrides, instance_path=self.instance)
-        return self.app
-
-    def __exit__(self, *exc):
-        from core.extensions import db
-
-        with self.app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-
-
-class Gunicorn:
-    """gunicorn as the README deploys it; knows its workers so one can be killed."""
-
-    def __init__(self, port: int, workers: int, threads: int, env: dict):
-        self.port = port
-        command = [str(Path(sys.executable).with_name("gunicorn")), "--preload", "--workers", str(workers),
-                   "--threads", str(threads), "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
-                   "core:create_app()"]
-        self.process = subprocess.Popen(command, env={**os.environ, **env}, cwd=ROOT)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn exited with {self.process.returncode}: {' '.join(command)}")
-            try:
-                socket.create_connection(("127.0.0.1", port), 0.2).close()
-                if len(self.workers()) >= workers:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.1)
-        raise SystemExit("gunicorn did not start within 60 s")
-
-    def workers(self) -> list[int]:
-        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(pid) for pid in path.read_text().split()] if path.exists() else []
-
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+    app = bench_app(instance)
+    with app.app_context():
+        users = {n: create_user(f"sturm{n}@example.org", PASSWORD, f"Sturm {n}") for n in range(clients)}
+        db.session.commit()
+        project = db.session.scalar(db.select(Project).where(Project.slug == SLUG))
+        paragraphs = list(db.session.scalars(
+            db.select(Paragraph.id).where(Paragraph.project_id == project.id).order_by(Paragraph.id)))
+        user_ids = {n: user.id for n, user in users.items()}
+    dispose(app)
+    return env, paragraphs, user_ids
 
 
 # ---------------------------------------------------------------------------
@@ -249,50 +152,12 @@ class Gunicorn:
 # ---------------------------------------------------------------------------
 
 
-class Client:
-    """One person's browser without JavaScript: a keep-alive connection and a session cookie.
-
-    The cookie is kept as it is after logging in: the "comment published" messages the
-    answers add to the session would otherwise pile up in it, as they do not when a
-    browser follows each redirect.
-    """
-
-    def __init__(self, port: int):
-        self.port = port
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        self.cookie = ""
-        self.frozen = False
-
-    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str, str]:
-        headers = {"Cookie": self.cookie} if self.cookie else {}
-        body = None
-        if form is not None:
-            body = urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        self.conn.request(method, path, body=body, headers=headers)
-        response = self.conn.getresponse()
-        text = response.read().decode("utf-8", "replace")
-        if not self.frozen:
-            for name, value in response.getheaders():
-                if name.lower() == "set-cookie" and value.startswith("session="):
-                    self.cookie = value.split(";", 1)[0]
-        return response.status, response.getheader("Location") or "", text
-
-    def reconnect(self) -> None:
-        self.conn.close()
-        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-
-    def log_in(self, email: str, page: str) -> str:
-        """Log in through the form; returns the CSRF token of ``page`` for the posts."""
-        _status, _location, html = self.request("GET", "/login")
-        token = next(g for g in CSRF_RE.search(html).groups() if g)
-        form = {"csrf_token": token, "email": email, "password": PASSWORD}
-        status, _location, _html = self.request("POST", "/login", form)
-        if status not in (302, 303):
-            raise SystemExit(f"login failed for {email}: HTTP {status}")
-        _status, _location, html = self.request("GET", page)
-        self.frozen = True
-        return next(g for g in CSRF_RE.search(html).groups() if g)
+def log_in(client: Client, email: str, page: str) -> str:
+    """Log in through the form; returns the CSRF token of ``page`` for the posts."""
+    client.login(email, PASSWORD)
+    token = client.csrf(page)
+    client.freeze()
+    return token
 
 
 @dataclass
@@ -324,7 +189,8 @@ def send(client: Client, csrf: str, post: Post) -> None:
         form["parent_id"] = str(post.parent)
     for _attempt in range(2):
         try:
-            status, location, _body = client.request("POST", f"/comments/paragraph/{post.paragraph}", form)
+            status, _body = client.request("POST", f"/comments/paragraph/{post.paragraph}", form)
+            location = client.headers.get("location", "")
         except (OSError, http.client.HTTPException):
             post.connection_errors += 1
             client.reconnect()
@@ -335,12 +201,12 @@ def send(client: Client, csrf: str, post: Post) -> None:
         return
 
 
-def storm(gunicorn: Gunicorn, paragraphs: list[int], users: dict[int, int], writes: int, kill_after: float) -> Storm:
+def storm(gunicorn: Server, paragraphs: list[int], users: dict[int, int], writes: int, kill_after: float) -> Storm:
     result = Storm()
     clients = []
     for n in users:
         client = Client(gunicorn.port)
-        csrf = client.log_in(f"sturm{n}@example.org", f"/comments/paragraph/{paragraphs[0]}")
+        csrf = log_in(client, f"sturm{n}@example.org", f"/comments/paragraph/{paragraphs[0]}")
         clients.append((n, client, csrf))
     total = len(clients) * writes
     gate = threading.Barrier(len(clients) + 1)
@@ -391,14 +257,15 @@ def check(instance: Path, result: Storm, users: dict[int, int]) -> dict[str, int
     by_token = {post.token: post for post in result.posts}
     by_text = {(users[post.client], post.text): post for post in result.posts}
     expected_html = {post.token: str(text_to_html(post.text)) for post in result.posts}
-    with app_for(instance) as app:
-        from core.extensions import db
-        from plugins.comments.models import Comment
+    from core.extensions import db
+    from plugins.comments.models import Comment
 
-        with app.app_context():
-            rows = db.session.execute(db.select(
-                Comment.id, Comment.submit_token, Comment.author_id, Comment.parent_id, Comment.text, Comment.html,
-            )).all()
+    app = bench_app(instance)
+    with app.app_context():
+        rows = db.session.execute(db.select(
+            Comment.id, Comment.submit_token, Comment.author_id, Comment.parent_id, Comment.text, Comment.html,
+        )).all()
+    dispose(app)
     corrupted, stored_ids, per_post = [], {}, Counter()
     for row in rows:
         # Found by its one-time token, or else (a token lost on the way) by its author and text.
@@ -442,37 +309,37 @@ def check(instance: Path, result: Storm, users: dict[int, int]) -> dict[str, int
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--database", help="database URL (default: SQLite in the fresh instance folder); "
-                        "PostgreSQL gets a fresh schema")
+    parser.add_argument("--database", help="a PostgreSQL server's URL, e.g. postgresql+psycopg://postgres@127.0.0.1:5432/"
+                        "postgres: the storm runs in a fresh database there (default: SQLite in the instance folder)")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--writes", type=int, default=40, help="posts per client")
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--kill-after", type=float, default=0.5, help="share of posts done when a worker is killed")
-    parser.add_argument("--keep", action="store_true", help="keep the instance folder (and PostgreSQL schema)")
+    parser.add_argument("--keep", action="store_true", help="keep the instance folder (and PostgreSQL database)")
     args = parser.parse_args()
 
     instance = Path(tempfile.mkdtemp(prefix="mitsprache-storm-"))
-    schema, database = None, args.database
-    if database and database.startswith("postgresql"):
-        schema, database = fresh_schema(args.database)
+    name = f"mitsprache_storm_{os.getpid()}"
+    postgres = bool(args.database and args.database.startswith("postgresql"))
     gunicorn = None
     try:
-        t0 = time.perf_counter()
-        port = free_port()
-        env, paragraphs, users = deploy(instance, port, database, args.clients)
-        gunicorn = Gunicorn(port, args.workers, args.threads, env)
-        where = f"PostgreSQL (schema {schema})" if schema else "SQLite (WAL)"
-        print(f"Deployed in {time.perf_counter() - t0:.1f} s: {where}, instance {instance}; gunicorn --preload "
-              f"--workers {args.workers} --threads {args.threads}; {args.clients} clients x {args.writes} posts "
-              f"on {len(paragraphs)} paragraphs")
-        result = storm(gunicorn, paragraphs, users, args.writes, args.kill_after)
-        alive = Client(port).request("GET", "/")[0]
-        gunicorn.stop()
-        gunicorn = None
-        print(f"{result.killed}; {len(result.posts)} posts in {result.elapsed:.1f} s "
-              f"({len(result.posts) / result.elapsed:.0f}/s); site answers afterwards: HTTP {alive}")
-        figures = check(instance, result, users)
+        with postgres_database(args.database, name, keep=args.keep) if postgres else nullcontext(args.database) as database:
+            t0 = time.perf_counter()
+            port = free_port()
+            env, paragraphs, users = deploy(instance, port, database, args.clients)
+            gunicorn = Server("core:create_app()", args.workers, args.threads, env, port=port)
+            where = f"PostgreSQL (database {name})" if postgres else "SQLite (WAL)"
+            print(f"Deployed in {time.perf_counter() - t0:.1f} s: {where}, instance {instance}; gunicorn --preload "
+                  f"--workers {args.workers} --threads {args.threads}; {args.clients} clients x {args.writes} posts "
+                  f"on {len(paragraphs)} paragraphs")
+            result = storm(gunicorn, paragraphs, users, args.writes, args.kill_after)
+            alive = Client(port).request("GET", "/")[0]
+            gunicorn.stop()
+            gunicorn = None
+            print(f"{result.killed}; {len(result.posts)} posts in {result.elapsed:.1f} s "
+                  f"({len(result.posts) / result.elapsed:.0f}/s); site answers afterwards: HTTP {alive}")
+            figures = check(instance, result, users)
         width = max(len(name) for name in figures)
         for name, value in figures.items():
             print(f"{name:{width}}  {value}")
@@ -487,11 +354,9 @@ def main() -> int:
         if gunicorn is not None:
             gunicorn.stop()
         if args.keep:
-            print(f"kept {instance}" + (f" and schema {schema}" if schema else ""))
+            print(f"kept {instance}" + (f" and database {name}" if postgres else ""))
         else:
             shutil.rmtree(instance, ignore_errors=True)
-            if schema:
-                drop_schema(args.database, schema)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,414 @@
+"""What every benchmark in bench/ needs: servers, clients, wrk, writers, memory. One copy of each.
+
+A benchmark script seeds its own data and then, for example::
+
+    from harness import ROOT, Client, gunicorn, run_wrk, run_writers, rss_per_worker
+
+    with gunicorn("minimal_app:app", workers=4, threads=2, chdir=ROOT / "bench") as minimal:
+        base = run_wrk("minimal Flask app", [minimal.port], "/", duration=5)
+    with gunicorn("core:create_app()", workers=4, threads=2, env={"MITSPRACHE_INSTANCE": "..."}) as server:
+        page = run_wrk("chapter page", [server.port], "/p/x/documents/chapter/1", duration=5)
+        print(page.rps / base.rps, rss_per_worker(server))
+
+Reads are driven by wrk (Debian's package; ``make bench`` installs it), a C load
+generator that costs the server's cores far less than Python threads would, so the
+ratio to the minimal Flask app measured in the same run is the figure to compare.
+Writes need sessions, CSRF tokens and answers that are read, so they come from Python
+threads with keep-alive connections (:func:`run_writers`).
+"""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+WRK_SCRIPT = BENCH / "wrk.lua"
+CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
+
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The ``q`` quantile (0..1) of ``values`` by rank; NaN when there are none."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def load_average() -> float:
+    return os.getloadavg()[0]
+
+
+def machine() -> str:
+    """One line naming what the figures were measured on."""
+    return (f"Python {sys.version.split()[0]}, {os.cpu_count()} cores, load average {load_average():.1f} "
+            f"(other processes slow every figure down)")
+
+
+# ---------------------------------------------------------------------------
+# Serving
+# ---------------------------------------------------------------------------
+
+
+class Server:
+    """One gunicorn master with its workers, as the README deploys it (``--preload``, gthread)."""
+
+    def __init__(self, app_spec: str, workers: int, threads: int, env: dict | None = None,
+                 chdir: Path = ROOT, port: int | None = None, timeout: float = 60):
+        self.port = port or free_port()
+        self.workers_wanted = workers
+        self.command = [
+            str(Path(sys.executable).with_name("gunicorn")), "--preload", "--workers", str(workers),
+            "--threads", str(threads), "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning",
+            "--chdir", str(chdir), app_spec,
+        ]
+        self.process = subprocess.Popen(self.command, env={**os.environ, **(env or {})}, cwd=ROOT)
+        self._wait_ready(timeout)
+
+    def _wait_ready(self, timeout: float) -> None:
+        """Until the port answers and every worker is forked (a request to a missing one would wait)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise SystemExit(f"gunicorn exited with {self.process.returncode}: {' '.join(self.command)}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
+                if len(self.workers()) >= self.workers_wanted:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        self.stop()
+        raise SystemExit(f"gunicorn did not start within {timeout:.0f} s: {' '.join(self.command)}")
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def workers(self) -> list[int]:
+        """Process ids of the workers (the master's children)."""
+        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in path.read_text().split()] if path.exists() else []
+
+    def stop(self) -> None:
+        if self.process.poll() is not None:
+            return
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+@contextmanager
+def gunicorn(app_spec: str, workers: int, threads: int, env: dict | None = None, chdir: Path = ROOT,
+             port: int | None = None) -> Iterator[Server]:
+    """A running :class:`Server`, stopped on leaving."""
+    server = Server(app_spec, workers, threads, env, chdir, port)
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of one process in MB (``VmRSS`` from /proc), 0 when it is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0.0
+    found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
+    return int(found.group(1)) / 1024 if found else 0.0
+
+
+def rss_per_worker(server: Server) -> list[float]:
+    """Resident memory of each worker in MB. Pages shared with the master after ``--preload``'s
+    fork count in each worker, so the sum overstates the total: it is the per-worker ceiling."""
+    return [rss_mb(pid) for pid in server.workers()]
+
+
+# ---------------------------------------------------------------------------
+# A browser-like client for set-up and writes
+# ---------------------------------------------------------------------------
+
+
+class Client:
+    """A keep-alive connection with a session cookie: one person's browser (without JavaScript).
+
+    ``freeze()`` keeps the cookie as it is: after logging in, the flashed "published" messages
+    of form posts would otherwise pile up in the session, as they do not when a browser follows
+    each redirect.
+    """
+
+    def __init__(self, port: int, timeout: float = 60):
+        self.port = port
+        self.timeout = timeout
+        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+        self.cookie = ""
+        self.frozen = False
+        self.headers: dict[str, str] = {}  # of the last answer
+
+    def request(self, method: str, path: str, form: dict | None = None,
+                headers: dict | None = None) -> tuple[int, str]:
+        sent = {**(headers or {}), **({"Cookie": self.cookie} if self.cookie else {})}
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            sent["Content-Type"] = "application/x-www-form-urlencoded"
+        self.conn.request(method, path, body=body, headers=sent)
+        response = self.conn.getresponse()
+        text = response.read().decode("utf-8", "replace")
+        self.headers = {name.lower(): value for name, value in response.getheaders()}
+        if not self.frozen:
+            for name, value in response.getheaders():
+                if name.lower() == "set-cookie" and value.startswith("session="):
+                    self.cookie = value.split(";", 1)[0]
+        return response.status, text
+
+    def reconnect(self) -> None:
+        self.conn.close()
+        self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+
+    def csrf(self, path: str) -> str:
+        """The CSRF token of the page at ``path``."""
+        _status, page = self.request("GET", path)
+        match = CSRF_RE.search(page)
+        if match is None:
+            raise RuntimeError(f"no CSRF token on {path}")
+        return next(group for group in match.groups() if group)
+
+    def login(self, email: str, password: str) -> None:
+        token = self.csrf("/login")
+        status, _ = self.request("POST", "/login", {"csrf_token": token, "email": email, "password": password})
+        if status not in (302, 303):
+            raise RuntimeError(f"login failed for {email}: HTTP {status}")
+
+    def freeze(self) -> None:
+        self.frozen = True
+
+
+# ---------------------------------------------------------------------------
+# Reads: wrk
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Load:
+    """The figures of one wrk run (latencies in ms)."""
+
+    name: str
+    rps: float = 0.0
+    requests: int = 0
+    errors: int = 0
+    p50: float = float("nan")
+    p90: float = float("nan")
+    p99: float = float("nan")
+    available: bool = True
+    note: str = ""
+
+    def row(self) -> str:
+        if not self.available:
+            return f"{self.name:46} {'not available':>8}  {self.note}"
+        return (f"{self.name:46} {self.rps:8.1f} {self.p50:8.1f} {self.p90:8.1f} {self.p99:8.1f} "
+                f"{self.requests:8d} {self.errors:6d}")
+
+    @staticmethod
+    def header() -> str:
+        return f"{'scenario':46} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'requests':>8} {'errors':>6}"
+
+
+def require_wrk() -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is missing: install Debian's wrk package (make bench does: .ci/system-packages wrk)")
+
+
+def run_wrk(name: str, ports: list[int], path: str, *, duration: float, connections: int = 8, threads: int = 4,
+            headers: dict[str, str] | None = None, cookies: list[str] | None = None,
+            expect: int = 200) -> Load:
+    """``connections`` keep-alive connections GET ``path`` for ``duration`` seconds, spread over ``ports``.
+
+    Each port is warmed up first with one request that must answer ``expect`` (an error page
+    measured at full speed would flatter anyone). ``cookies`` are handed to wrk's threads in turn;
+    ``threads`` should be a multiple of ``len(ports)`` so each process gets as many connections.
+    """
+    require_wrk()
+    for port in ports:
+        warm = Client(port)
+        if cookies:
+            warm.cookie = cookies[0]
+        status, _body = warm.request("GET", path, headers=headers)
+        if status != expect:
+            raise RuntimeError(f"{name}: http://127.0.0.1:{port}{path} answered {status}, not {expect}")
+    threads = max(1, min(threads, connections))
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{max(duration, 1):.0f}s", "-s", str(WRK_SCRIPT)]
+    for header, value in (headers or {}).items():
+        command += ["-H", f"{header}: {value}"]
+    command.append(f"http://127.0.0.1:{ports[0]}{path}")
+    env = {**os.environ, "WRK_PORTS": ",".join(map(str, ports)), "WRK_COOKIES": "|".join(cookies or [])}
+    output = subprocess.run(command, capture_output=True, text=True, check=True, env=env).stdout
+    line = next((line for line in output.splitlines() if line.startswith("WRK_JSON ")), None)
+    if line is None:
+        raise RuntimeError(f"wrk printed no figures:\n{output}")
+    figures = json.loads(line.removeprefix("WRK_JSON "))
+    return Load(name, rps=figures["requests"] / figures["seconds"], requests=figures["requests"],
+                errors=figures["status_errors"] + figures["socket_errors"],
+                p50=figures["p50"] / 1000, p90=figures["p90"] / 1000, p99=figures["p99"] / 1000)
+
+
+# ---------------------------------------------------------------------------
+# Writes: concurrent writers
+# ---------------------------------------------------------------------------
+
+
+@dataclass
+class Writes:
+    """Latencies (seconds) of accepted writes, errors and wall time of one :func:`run_writers` run."""
+
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    elapsed: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def rps(self) -> float:
+        return len(self.latencies) / self.elapsed if self.elapsed else 0.0
+
+    def ms(self, q: float) -> float:
+        return percentile(self.latencies, q) * 1000
+
+    def row(self) -> str:
+        return (f"{self.name:46} {self.rps:8.1f} {self.ms(0.5):8.1f} {self.ms(0.9):8.1f} {self.ms(0.99):8.1f} "
+                f"{len(self.latencies):8d} {self.errors:6d}")
+
+
+def run_writers(name: str, writers: list[Any], send: Callable[[Any, int, int], bool], count: int, *,
+                pause: float = 0.0) -> Writes:
+    """Each of ``writers`` (prepared state: a logged-in client, its token) calls ``send(state, n, i)``
+    ``count`` times, all starting together; ``send`` returns whether the write was accepted.
+
+    ``pause`` 0 is a closed loop (each writer sends again the moment its answer arrives: the
+    machine saturates). ``pause`` > 0 sends in rounds: all writers at the same instant, then a
+    rest, which measures truly concurrent writes without a standing queue.
+    """
+    result = Writes(name)
+    lock = threading.Lock()
+    start = threading.Barrier(len(writers) + 1)
+    rounds = threading.Barrier(len(writers))
+
+    def writer(n: int, state: Any) -> None:
+        local, errors = [], 0
+        start.wait()
+        for i in range(count):
+            if pause:
+                rounds.wait()
+            began = time.perf_counter()
+            try:
+                ok = send(state, n, i)
+            except (OSError, http.client.HTTPException):
+                ok = False
+                if isinstance(state, Client):
+                    state.reconnect()
+            took = time.perf_counter() - began
+            if ok:
+                local.append(took)
+            else:
+                errors += 1
+            if pause:
+                time.sleep(pause)
+        with lock:
+            result.latencies.extend(local)
+            result.errors += errors
+
+    threads = [threading.Thread(target=writer, args=(n, state)) for n, state in enumerate(writers)]
+    for thread in threads:
+        thread.start()
+    began = time.perf_counter()
+    start.wait()
+    for thread in threads:
+        thread.join()
+    result.elapsed = time.perf_counter() - began
+    return result
+
+
+# ---------------------------------------------------------------------------
+# Instances
+# ---------------------------------------------------------------------------
+
+
+def bench_app(instance: Path, **overrides):
+    """The app of a bench instance in this process, for seeding and counting (cheap password hashes:
+    hundreds of scrypt hashes would take minutes)."""
+    from core import create_app
+
+    return create_app({"PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", **overrides}, instance_path=instance,
+                      startup_checks=False)
+
+
+def dispose(app) -> None:
+    """Close the app's database connections (a PostgreSQL database cannot be dropped while in use)."""
+    from core.extensions import db
+
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def mitsprache(env: dict, *args: str) -> str:
+    """Run the command line as a deployment does; stop the benchmark if it fails."""
+    command = [str(Path(sys.executable).with_name("mitsprache")), *args]
+    done = subprocess.run(command, env={**os.environ, **env}, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"mitsprache {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout
+
+
+@contextmanager
+def postgres_database(server_url: str, name: str, keep: bool = False) -> Iterator[str]:
+    """A fresh PostgreSQL database ``name`` on the server of ``server_url`` (dropped first if a run was
+    interrupted, and again on leaving unless ``keep``); yields its URL."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        raise ValueError(f"not a plain database name: {name!r}")
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+
+    def drop() -> None:
+        with admin.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+
+    drop()
+    with admin.connect() as conn:
+        conn.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        if not keep:
+            drop()
+        admin.dispose()
