@@ -59,6 +59,7 @@ def _pages(app, who):
             "/", "/login", "/register",
             f"/p/{doc_slug}", f"/p/{doc_slug}/documents", f"/p/{doc_slug}/documents/chapter/{chapter.id}",
             f"/p/{doc_slug}/documents/paragraph/{paragraph.id}",
+            f"/p/{doc_slug}/documents/{chapter.document_id}/full", f"/p/{doc_slug}/documents/{chapter.document_id}/full?with=comments",
             f"/p/{idea_slug}", f"/p/{idea_slug}/ideas", f"/p/{idea_slug}/ideas/{idea.id}",
             f"/p/{poll_slug}/poll",
         ] + (["/account", "/account/participation", "/notifications", "/notifications/settings"]
