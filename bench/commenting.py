@@ -90,8 +90,8 @@ def seed(instance: Path, users: int, paragraphs: int, comments: int, busy: int, 
     from plugins.commenting import services as commenting
 
     # One loopback address plays 500 people here, so the per-address login limit is off.
-    write_config(instance, plugins=["comments", "commenting"], default_locale="de", ratelimit_enabled=False,
-                 environment="development", **settings)
+    write_config(instance, **{"plugins": ["comments", "commenting"], "default_locale": "de", "ratelimit_enabled": False,
+                              "environment": "development", **settings})
     app = bench_app(instance)
     with app.app_context():
         create_all_tables()  # as `mitsprache db upgrade` does before a deployment starts
