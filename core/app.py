@@ -237,7 +237,9 @@ def _collect_registrations(app: Flask, state: Mitsprache) -> None:
     hook.register_exporters(register=register_exporter)
     from .notifications.models import NOTIFICATION_MODELS  # the core's own tables, kept beside their code
 
-    state.models = list(CORE_MODELS) + NOTIFICATION_MODELS + _registered(hook.register_models)
+    from .results.models import RESULT_MODELS
+
+    state.models = list(CORE_MODELS) + NOTIFICATION_MODELS + RESULT_MODELS + _registered(hook.register_models)
     _collect_item_types(state)
     from .notifications.kinds import collect_notification_kinds
 

@@ -48,6 +48,13 @@ class DemoBuilder:
     def phase(self, project: Project, kind: str, title: str, start: datetime, end: datetime, description: str = "", **settings) -> Phase:
         return add_phase(project, kind, title, start, end, description, settings)
 
+    def results(self, phase: Phase, text: str, next_steps: str = "", link_url: str = "", link_label: str = "") -> None:
+        """Published results of an ended ``phase`` (HTML): what its results page and "See the results" show."""
+        from .results.services import save_results
+
+        published_at = min(self.now, phase.end + timedelta(days=3))
+        save_results(phase, text, next_steps, link_url, link_label, publish=True, published_at=published_at)
+
 
 def seed_demo() -> DemoBuilder:
     """Create demo users, then let each plugin add its projects. Commits once at the end."""

@@ -4,7 +4,7 @@ The core owns phases and their results text; the plugins own the figures. Each
 plugin answers the ``phase_results`` hook with :class:`core.registry.ResultSection`
 entries for the phases it has something to say about::
 
-    from core.phase_results import result_sections
+    from core.results.sections import result_sections
 
     for section in result_sections(project, phase):   # sorted by order, then key
         print(section.plugin, section.title)
@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import current_app
 
-from .registry import ResultSection
+from ..registry import ResultSection
 
 
 def result_sections(project: Any, phase: Any) -> list[ResultSection]:

@@ -14,6 +14,9 @@ def register_core_views(app: Flask) -> None:
     app.register_blueprint(admin.bp)
     app.register_blueprint(manage.export_bp)
     from ..notifications.views import bp as notifications_bp
+    from ..results.views import bp as results_bp
+
+    app.register_blueprint(results_bp)
 
     app.register_blueprint(notifications_bp)
     errors.register(app)

@@ -100,3 +100,13 @@ def seed_demo(demo):
     from .demo import seed
 
     seed(demo)
+
+
+@hookimpl
+def phase_results(project, phase):
+    """Figures of the draft's discussion on the results page of a commenting phase."""
+    if phase.kind != KIND:
+        return []
+    from .results import sections
+
+    return sections(project, phase)

@@ -138,7 +138,7 @@ def seed(demo) -> None:
         "<p>Die Kommentierung ist abgeschlossen. Alle Beiträge bleiben lesbar; die Auswertung folgt.</p>",
     )
     ended = demo.days(-10)
-    demo.phase(cycling, "commenting", "Kommentierung des Entwurfs", ended - timedelta(days=14), ended)
+    cycling_phase = demo.phase(cycling, "commenting", "Kommentierung des Entwurfs", ended - timedelta(days=14), ended)
     document = services.import_markdown(cycling, CYCLING)
     paragraphs = _paragraphs(document)
     first = add("paragraph", paragraphs[1].id, cycling, users["ben"],
@@ -149,6 +149,20 @@ def seed(demo) -> None:
         "800 Plätze reichen nicht; schon heute stehen über 1.000 Räder am Bahnhof.", created_at=ended - timedelta(days=6))
     add("paragraph", paragraphs[3].id, cycling, users["anna"],
         "Radbügel bitte auch für Lastenräder und Anhänger planen.", created_at=ended - timedelta(days=2))
+    demo.results(
+        cycling_phase,
+        "<p>In zwei Wochen haben Bürgerinnen und Bürger den Entwurf kommentiert. Am häufigsten ging es um den "
+        "Bahnhofsring und um mehr Abstellplätze am Bahnhof.</p>"
+        "<ul><li>Der Radweg am Bahnhofsring wird durchgehend rot markiert.</li>"
+        "<li>Die Fahrradstation am Bahnhof wird für 1.200 statt 800 Räder geplant.</li>"
+        "<li>Neue Radbügel werden auch für Lastenräder und Anhänger ausgelegt.</li></ul>",
+        "<p>Die Verwaltung überarbeitet den Entwurf bis Ende des Quartals. Der Ausschuss für Mobilität berät ihn "
+        "in seiner nächsten öffentlichen Sitzung; der Termin steht im Ratsinformationssystem.</p>",
+        "https://www.example.org/radverkehrsplan-innenstadt-entwurf-2.pdf",
+        "Überarbeiteter Entwurf (PDF)",
+    )
+    # The ended draft, for other plugins' demo content (the official responses answer it).
+    demo.shared["commenting.ended_draft"] = {"project": cycling, "paragraphs": paragraphs, "comments": [first]}
 
     # A draft whose commenting phase is still ahead: readable now, open for comments in a week.
     noise = demo.project(

@@ -153,3 +153,13 @@ def delete_user_data(user, mode):
     from .account import delete_data
 
     delete_data(user, mode)
+
+
+@hookimpl
+def phase_results(project, phase):
+    """What became of the ideas, on the results page of an idea phase."""
+    if phase.kind != KIND:
+        return []
+    from .results import sections
+
+    return sections(project, phase)

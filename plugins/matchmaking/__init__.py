@@ -157,3 +157,13 @@ def seed_demo(demo):
     from .demo import seed
 
     seed(demo)
+
+
+@hookimpl
+def phase_results(project, phase):
+    """The programme's totals on the results page of a matchmaking phase."""
+    if phase.kind != KIND:
+        return []
+    from .results import sections
+
+    return sections(project, phase)

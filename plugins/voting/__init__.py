@@ -169,3 +169,13 @@ def delete_user_data(user, mode):
     from .account import delete_data
 
     delete_data(user, mode)
+
+
+@hookimpl
+def phase_results(project, phase):
+    """The poll's answers on the results page of a poll phase."""
+    if phase.kind != "poll":
+        return []
+    from .results import sections
+
+    return sections(project, phase)

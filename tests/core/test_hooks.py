@@ -297,7 +297,7 @@ def test_hook_phase_results(make_app, project_with_phase):
     from markupsafe import Markup
 
     from core.models import Phase
-    from core.phase_results import result_sections
+    from core.results.sections import result_sections
     from core.registry import ResultSection
 
     def counter(project, phase):

@@ -374,6 +374,11 @@ WRITES: dict[str, Write] = {
         "end": "2026-06-10T10:00"})),
     "manage.phase_delete": Write("initiator", lambda s: _phase_request(s, "/delete", {})),
     "manage.phase_move": Write("initiator", lambda s: _phase_request(s, "/move/up", {}, index=1)),
+    # --- a phase's results (core) -------------------------------------------------
+    "results.edit": Write("initiator", lambda s: _phase_request(s, "/results", {
+        "text": "<p>What came out</p>", "next_steps": "<p>What happens next</p>",
+        "link_url": "https://example.org/draft-2.pdf", "link_label": "Draft 2", "action": "save"})),
+    "results.unpublish": Write("initiator", lambda s: _published_results(s)),
     # --- one's own account and following (core) -----------------------------------
     "account.email_change": Write(
         "participant", lambda s: ("/account/email", {"email": f"{uuid.uuid4().hex[:8]}@example.org",
@@ -550,6 +555,18 @@ def _phase_request(site: Site, suffix: str, form: dict, index: int = 0):
     project = site.staffed_project()
     phase = sorted(project.phases, key=lambda p: p.position)[index]
     return f"/p/{project.slug}/manage/phases/{phase.id}{suffix}", form
+
+
+def _published_results(site: Site):
+    """Published results of a phase of a new project of the demo initiator, to take back."""
+    from core.models import Phase
+    from core.results.services import save_results
+
+    url, form = _phase_request(site, "/results/unpublish", {})
+    phase_id = int(url.split("/phases/")[1].split("/")[0])
+    save_results(db.session.get(Phase, phase_id), "<p>Published</p>", publish=True)
+    db.session.commit()
+    return url, form
 
 
 def _fresh_user(site: Site, key: str):
