@@ -31,7 +31,7 @@ from typing import Any
 from flask import Config
 
 #: The plugins a fresh ``mitsprache init`` enables: all built-in ones.
-DEFAULT_PLUGINS = ["comments", "commenting", "ideas", "voting", "matchmaking"]
+DEFAULT_PLUGINS = ["comments", "commenting", "ideas", "voting", "matchmaking", "responses"]
 ENV_PREFIX = "MITSPRACHE"
 
 DEFAULTS: dict[str, Any] = {

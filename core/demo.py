@@ -6,6 +6,7 @@ so a deployment's demo shows exactly the modules it runs.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from flask import current_app
 
@@ -21,6 +22,7 @@ DEMO_USERS = [
     ("admin", "admin@example.org", "Site Admin", True),
     ("initiator", "initiator@example.org", "Stadt Beispielstadt", False),
     ("moderator", "moderator@example.org", "Moderation Team", False),
+    ("editor", "redaktion@example.org", "Redaktion", False),
     ("anna", "anna@example.org", "Anna K.", False),
     ("ben", "ben@example.org", "Ben", False),
     ("cem", "cem@example.org", "Cem Y.", False),
@@ -34,6 +36,10 @@ class DemoBuilder:
     def __init__(self, at: datetime):
         self.now = at
         self.users: dict[str, User] = {}
+        #: What one plugin's demo content offers others to build on, by ``"<plugin>.<what>"`` key
+        #: (the commenting plugin's ended draft, for the official responses to answer), so no
+        #: plugin imports another for its demo. Seeders that read it run last (``trylast``).
+        self.shared: dict[str, Any] = {}
 
     def days(self, n: float) -> datetime:
         """``now`` shifted by ``n`` days (negative: in the past)."""
@@ -44,6 +50,10 @@ class DemoBuilder:
         project = create_project(slug, title, description, is_public=is_public, initiator=self.users["initiator"])
         grant_role(project, self.users["moderator"], "moderator")
         return project
+
+    def appoint(self, project: Project, user: User, role: str) -> None:
+        """Give ``user`` a role in ``project`` ("editor", "moderator", "member")."""
+        grant_role(project, user, role)
 
     def phase(self, project: Project, kind: str, title: str, start: datetime, end: datetime, description: str = "", **settings) -> Phase:
         return add_phase(project, kind, title, start, end, description, settings)

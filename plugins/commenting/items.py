@@ -18,9 +18,10 @@ __all__ = ["CHAPTER", "PARAGRAPH", "item_types"]
 
 def item_types() -> list[ItemType]:
     # The moderation queue names each paragraph by its number ("Paragraph: 2.3").
+    # "responses": after the consultation the organisation answers a paragraph's whole discussion.
     return [
         ItemType(PARAGRAPH, _l("Paragraph"), load=services.load_paragraphs, url=services.paragraph_url,
-                 title=services.paragraph_title, offers=frozenset({"comments"}), plural=_l("Paragraphs")),
+                 title=services.paragraph_title, offers=frozenset({"comments", "responses"}), plural=_l("Paragraphs")),
         ItemType(CHAPTER, _l("Chapter"), load=services.load_chapters, url=services.chapter_url,
                  title=services.chapter_title, offers=frozenset({"comments"}), plural=_l("Chapters")),
     ]

@@ -40,6 +40,14 @@ def register_notification_kinds(register):
 
 
 @hookimpl
+def register_item_types(register):
+    """Single comments, which the organisation can answer officially (:mod:`.items`)."""
+    from .items import item_type
+
+    register(item_type())
+
+
+@hookimpl
 def register_blueprints():
     from .views import bp, moderation_bp
 

@@ -151,6 +151,26 @@ class Reader:
         # Editing and deleting follow comment.create in the thread (see permissions.check).
         self._own = bool(self.user_id is not None and can(user, "comment.create", self.subject, project=self.project))
         self._links: Links | None = None
+        self._fragments: dict[int, Markup] | None = None
+
+    def shown_comments(self) -> list[Comment]:
+        """The comments this rendering shows (a whole thread overrides it); fragments are loaded for these at once."""
+        return [self.subject] if isinstance(self.subject, Comment) else []
+
+    def fragment(self, comment: Comment) -> Markup:
+        """Other plugins' HTML for one comment (an official response): one hook call for all shown comments.
+
+        Comments are the core's item type ``comment`` (:mod:`.items`); a comment rendered outside the
+        shown ones (a reply loaded later) is asked for on its own.
+        """
+        if comment.status != VISIBLE:
+            return Markup("")
+        if self._fragments is None or comment.id not in self._fragments:
+            batch = [c for c in self.shown_comments() if c.status == VISIBLE] if self._fragments is None else []
+            batch = batch if any(c.id == comment.id for c in batch) else [*batch, comment]
+            self._fragments = {**(self._fragments or {}), **dict.fromkeys((c.id for c in batch), Markup("")),
+                               **item_fragments("comment", batch)}
+        return self._fragments[comment.id]
 
     @property
     def links(self) -> Links:
@@ -197,6 +217,21 @@ class ThreadView(Reader):
     def __post_init__(self) -> None:
         self.subject = self.target
         self.init_reader()
+
+    def shown_comments(self) -> list[Comment]:
+        return [c for entry in self.entries for c in (entry.comment, *(reply.comment for reply in entry.replies))]
+
+
+def item_fragments(item_type: str, items: list[Any]) -> dict[int, Markup]:
+    """Every plugin's ``item_fragments`` for ``items``, merged per item (as the core's template helper does)."""
+    merged: dict[int, Markup] = {}
+    if not items:
+        return merged
+    pm = current_app.extensions["mitsprache"].pm
+    for result in reversed(pm.hook.item_fragments(item_type=item_type, items=items, user=current_user)):
+        for key, html in (result or {}).items():
+            merged[key] = merged.get(key, Markup("")) + Markup(html)
+    return merged
 
 
 def resolve_target(target_type: str, target_id: int) -> tuple[ItemType, Any]:

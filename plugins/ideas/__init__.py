@@ -9,7 +9,8 @@ Hooks implemented here (a table of contents; the work happens in the modules):
 - ``manage_links``: "Idea categories" on the project's management page
 - ``check_permission``: authors edit/withdraw their own ideas while an ideas phase is active
 - ``register_exporters``: the ``ideas`` table (:mod:`.exports`)
-- ``register_item_types``: ideas, which people discuss (comments) and support (voting, when enabled)
+- ``register_item_types``: ideas, which people discuss (comments), support (voting, when enabled) and
+  the organisation answers officially with a status (responses, when enabled)
 - ``register_notification_kinds``: authors hear when the moderators hide or restore their idea
 - ``seed_demo``: :mod:`.demo`
 - ``user_contributions``, ``delete_user_data``: a person's ideas in their data download, and what
@@ -125,11 +126,16 @@ def register_notification_kinds(register):
 
 @hookimpl
 def register_item_types(register):
+    from .models import REVIEW_STATUSES, Idea
     from .services import idea_url, idea_visible, load_ideas
 
+    # "responses": the organisation answers ideas officially and gives them a status (review_status).
     register(ItemType("idea", _l("Idea"), load=load_ideas, url=idea_url, title=lambda idea: idea.title,
-                      visible=idea_visible, hidden=lambda idea: idea.is_hidden, offers={"comments", "votes"},
+                      visible=idea_visible, hidden=lambda idea: idea.is_hidden,
+                      offers={"comments", "votes", "responses"},
                       owner=lambda idea: idea.author_id,
+                      statuses=REVIEW_STATUSES, status=lambda idea: idea.review_status,
+                      set_status=Idea.set_review_status,
                       plural=_l("Ideas"), endpoint="ideas.index"))
 
 

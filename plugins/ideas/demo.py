@@ -75,6 +75,8 @@ def seed(demo) -> None:
     ideas = []
     for author, cat, title, text, place, days_before_end in KIEZ_IDEAS:
         ideas.append(_idea(kiez, users[author], categories[cat], title, text, place, ideas_end - timedelta(days=days_before_end)))
+    # The collected ideas, for other plugins' demo content (official responses give them a status).
+    demo.shared["ideas.ended_collection"] = {"project": kiez, "ideas": ideas}
     for index, author, text in KIEZ_COMMENTS:
         idea = ideas[index]
         comments.add_comment("idea", idea.id, idea.project, users[author], text,

@@ -12,7 +12,7 @@ from core.toolkit import db, Exporter
 from plugins.comments import api as comments
 from .models import Idea
 
-HEADERS = ["id", "title", "description", "category", "location", "author", "created", "status", "comments"]
+HEADERS = ["id", "title", "description", "category", "location", "author", "created", "status", "comments", "decision"]
 BATCH = 500
 
 
@@ -47,6 +47,7 @@ def rows(project) -> Iterator[list[Any]]:
                 idea.created_at,
                 idea.status,
                 counts.get(idea.id, 0),
+                idea.review_status_label,  # what the organisation decided (official responses)
             ]
         last_id = batch[-1].id
 

@@ -6,13 +6,23 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.toolkit import db, now, Project, text_to_html, User, UTCDateTime
+from core.toolkit import _l, db, now, Project, text_to_html, User, UTCDateTime
 
 TITLE_MAX = 160
 DESCRIPTION_MAX = 5000
 LOCATION_MAX = 200
 CATEGORY_MAX = 80
 REASON_MAX = 500
+
+#: What became of an idea after the consultation, set with the organisation's official response
+#: (the response is the reason). Stored as the value; shown as the label.
+REVIEW_STATUSES = (
+    ("under_review", _l("Under review")),
+    ("accepted", _l("Accepted")),
+    ("partly_accepted", _l("Partly accepted")),
+    ("rejected", _l("Rejected")),
+    ("implemented", _l("Implemented")),
+)
 
 
 def search_key(text: str) -> str:
@@ -45,6 +55,7 @@ class Idea(db.Model):
         # A double click sends the same one-time token twice: the second insert fails here.
         UniqueConstraint("author_id", "token", name="uq_ideas_idea_author_token"),
         Index("ix_ideas_idea_project_created", "project_id", "created_at"),
+        Index("ix_ideas_idea_project_review_status", "project_id", "review_status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -66,6 +77,8 @@ class Idea(db.Model):
     hidden_reason: Mapped[str] = mapped_column(String(REASON_MAX), default="")
     restored_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     restored_by_id: Mapped[int | None] = mapped_column(ForeignKey("core_user.id", ondelete="SET NULL"))
+    #: One of :data:`REVIEW_STATUSES`, or None while the organisation has not decided.
+    review_status: Mapped[str | None] = mapped_column(String(20))
 
     project: Mapped[Project] = relationship()
     author: Mapped[User] = relationship(foreign_keys=[author_id])
@@ -78,7 +91,18 @@ class Idea(db.Model):
 
     @property
     def status(self) -> str:
+        """Moderation state (published or hidden); what the organisation decided is :attr:`review_status`."""
         return "hidden" if self.is_hidden else "published"
+
+    @property
+    def review_status_label(self) -> str:
+        return str(dict(REVIEW_STATUSES).get(self.review_status, "")) if self.review_status else ""
+
+    def set_review_status(self, value: str | None) -> None:
+        """Set by the official responses (through the item type); unknown values are refused, not stored."""
+        if value is not None and value not in dict(REVIEW_STATUSES):
+            raise ValueError(f"unknown idea status {value!r}")
+        self.review_status = value
 
     def set_content(self, title: str, description: str, location: str = "") -> None:
         """Title, description (plain text, stored sanitized as HTML too) and place, with the search copy."""

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from core.toolkit import db, has_role, Role
 
 from plugins.comments import api as comments
-from .models import Category, Idea, search_key
+from .models import REVIEW_STATUSES, Category, Idea, search_key
 
 PER_PAGE = 12
 MAX_SEARCH_WORDS = 8
@@ -88,13 +88,28 @@ class Listing:
     category: int | None
     q: str
     counts: dict[int, int] = field(default_factory=dict)
+    status: str | None = None
 
 
-def list_ideas(project, user, *, category: int | None, sort: str, q: str, page: int, sorts: list[Sort]) -> Listing:
+def review_status_param(value: str | None) -> str | None:
+    """The ``?status=`` filter: a known status value, else None (no filter): bad input never errors."""
+    return value if value in dict(REVIEW_STATUSES) else None
+
+
+def statuses_in_use(project) -> bool:
+    """Whether any idea of the project has a status yet: only then does the list offer the status filter."""
+    return db.session.scalar(
+        select(Idea.id).where(Idea.project_id == project.id, Idea.review_status.is_not(None)).limit(1)) is not None
+
+
+def list_ideas(project, user, *, category: int | None, sort: str, q: str, page: int, sorts: list[Sort],
+               status: str | None = None) -> Listing:
     """One page of the idea list: a count query, a page query and one comment-count query."""
     query = visible_ideas(project, user)
     if category is not None:
         query = query.where(Idea.category_id == category)
+    if status is not None:
+        query = query.where(Idea.review_status == status)
     words = search_key(q).split()[:MAX_SEARCH_WORDS]
     for word in words:
         query = query.where(Idea.search_text.like(f"%{escape_like(word)}%", escape="\\"))
@@ -111,7 +126,7 @@ def list_ideas(project, user, *, category: int | None, sort: str, q: str, page: 
         ).unique()
     )
     counts = comments.comment_counts("idea", [i.id for i in ideas]) if ideas else {}
-    return Listing(ideas, total, page, pages, chosen.key, category, q, counts)
+    return Listing(ideas, total, page, pages, chosen.key, category, q, counts, status)
 
 
 def load_ideas(ids) -> dict[int, Idea]:

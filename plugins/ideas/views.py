@@ -16,8 +16,8 @@ from core.toolkit import (
 from plugins.comments import api as comments
 from . import notifications
 from .forms import CategoryDeleteForm, CategoryForm, HideForm, IdeaForm
-from .models import Category, Idea
-from .services import categories_of, is_moderator, list_ideas, sort_options
+from .models import REVIEW_STATUSES, Category, Idea
+from .services import categories_of, is_moderator, list_ideas, review_status_param, sort_options, statuses_in_use
 
 bp = Blueprint("ideas", __name__, url_prefix="/p/<slug>/ideas")
 
@@ -42,6 +42,7 @@ def index(slug):
         q=request.args.get("q", "").strip()[:200],
         page=parse_int(request.args.get("page"), minimum=1, maximum=MAX_PAGE) or 1,
         sorts=sorts,
+        status=review_status_param(request.args.get("status")),
     )
     decision = can(current_user, "idea.create", project)
     ideas_ended_at = None
@@ -54,6 +55,7 @@ def index(slug):
         "ideas/index.html", "ideas/_list.html",
         project=project, categories=categories, sorts=sorts, listing=listing,
         decision=decision, ideas_ended_at=ideas_ended_at, as_fragment=wants_fragment(),
+        statuses=REVIEW_STATUSES if listing.status or statuses_in_use(project) else (),
         can_manage=bool(can(current_user, "project.manage", project)),
     )
 

@@ -438,6 +438,12 @@ WRITES: dict[str, Write] = {
         f"{_p(s)}/documents/paragraph/{_last(s.new_document().chapters[0].paragraphs).id}/move/up", {})),
     "commenting.paragraph_delete": Write("initiator", lambda s: (
         f"{_p(s)}/documents/paragraph/{s.new_document().chapters[0].paragraphs[0].id}/delete", {"expected": "0"})),
+    # --- responses ----------------------------------------------------------------
+    # Editors ("Redaktion"), initiators and admins speak for the organisation; moderators do not.
+    "responses.edit": Write("initiator", lambda s: (
+        f"{_p(s, 'draft_ended')}/responses/paragraph/{s.paragraph(s.slugs.draft_ended).id}",
+        {"response-text": f"Official {uuid.uuid4()}"})),
+    "responses.delete": Write("initiator", lambda s: _answered(s)),
     # --- ideas --------------------------------------------------------------------
     "ideas.new": Write("participant", lambda s: (f"{_p(s, 'ideas')}/ideas/new", {
         "title": "Shade for the sandpit", "description": "Sails over it.", "category": str(s.category().id),
@@ -548,6 +554,18 @@ def body_wishes(body):
 
 def _last(items):
     return sorted(items, key=lambda item: item.position)[-1]
+
+
+def _answered(site: Site):
+    """An official response to a paragraph of the ended draft, to delete."""
+    from plugins.responses.models import Response
+
+    paragraph = site.paragraph(site.slugs.draft_ended)
+    db.session.execute(db.delete(Response).where(Response.item_type == "paragraph", Response.item_id == paragraph.id))
+    db.session.add(Response(project_id=paragraph.project_id, item_type="paragraph", item_id=paragraph.id,
+                            author_id=site.user("initiator").id, text_html="<p>Answered.</p>"))
+    db.session.commit()
+    return f"{_p(site, 'draft_ended')}/responses/paragraph/{paragraph.id}/delete", {}
 
 
 def _phase_request(site: Site, suffix: str, form: dict, index: int = 0):
