@@ -73,3 +73,31 @@ def add_comments(app, project_id, target_type, target_id, n, author_id, text="Ko
         made = [discussion.add_comment(target_type, target_id, project, author, f"{text} {i}") for i in range(n)]
         db.session.commit()
         return [c.id for c in made]
+
+
+def discussed_chapter(app, people, project_with_phase, n, slug):
+    """A project ``slug`` whose draft's middle chapter has ``n`` paragraphs, each discussed, and 5 comments of its own; its id."""
+    from core.models import Project, User
+    from plugins.commenting import services
+    from plugins.comments import api as discussion
+
+    project_with_phase(app, "commenting", start=T0 - timedelta(days=1), end=T0 + timedelta(days=5), people=people,
+                       slug=slug, title=slug)
+    with app.app_context():
+        project = db.session.scalar(db.select(Project).where(Project.slug == slug))
+        anna, ben = db.session.get(User, people.anna.id), db.session.get(User, people.ben.id)
+        document = services.create_document(project, "Entwurf")
+        other = services.add_chapter(document, "Vorher")
+        chapter = services.add_chapter(document, "Kapitel")
+        services.add_chapter(document, "Nachher")
+        services.add_paragraph(other, "<p>x</p>")
+        for i in range(n):
+            paragraph = services.add_paragraph(chapter, f"<p>Absatz {i}</p><ul><li>a</li></ul>")
+            first = discussion.add_comment("paragraph", paragraph.id, project, anna, f"Kommentar {i}")
+            discussion.add_comment("paragraph", paragraph.id, project, ben, "Antwort", parent=first)
+            if i % 3 == 0:
+                discussion.add_comment("paragraph", paragraph.id, project, ben, "Noch einer")
+        for i in range(5):
+            discussion.add_comment("chapter", chapter.id, project, anna, f"Zum Kapitel {i}")
+        db.session.commit()
+        return chapter.id

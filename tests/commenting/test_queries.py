@@ -2,45 +2,15 @@
 rendered cold or served from the fragment cache."""
 from __future__ import annotations
 
-from datetime import timedelta
-
 from core.cache import cache
-from core.extensions import db
 from core.testing import count_queries
-from tests.conftest import T0
-
-
-def _chapter_with(app, people, project_with_phase, n, slug):
-    from core.models import Project, User
-    from plugins.commenting import services
-    from plugins.comments import api as discussion
-
-    project_with_phase(app, "commenting", start=T0 - timedelta(days=1), end=T0 + timedelta(days=5), people=people,
-                       slug=slug, title=slug)
-    with app.app_context():
-        project = db.session.scalar(db.select(Project).where(Project.slug == slug))
-        anna, ben = db.session.get(User, people.anna.id), db.session.get(User, people.ben.id)
-        document = services.create_document(project, "Entwurf")
-        other = services.add_chapter(document, "Vorher")
-        chapter = services.add_chapter(document, "Kapitel")
-        services.add_chapter(document, "Nachher")
-        services.add_paragraph(other, "<p>x</p>")
-        for i in range(n):
-            paragraph = services.add_paragraph(chapter, f"<p>Absatz {i}</p><ul><li>a</li></ul>")
-            first = discussion.add_comment("paragraph", paragraph.id, project, anna, f"Kommentar {i}")
-            discussion.add_comment("paragraph", paragraph.id, project, ben, "Antwort", parent=first)
-            if i % 3 == 0:
-                discussion.add_comment("paragraph", paragraph.id, project, ben, "Noch einer")
-        for i in range(5):
-            discussion.add_comment("chapter", chapter.id, project, anna, f"Zum Kapitel {i}")
-        db.session.commit()
-        return chapter.id
+from tests.commenting.conftest import discussed_chapter
 
 
 def test_chapter_page_query_count_does_not_grow_with_paragraphs(capp, users, login, project_with_phase):
     people = users(capp)
-    small = _chapter_with(capp, people, project_with_phase, 10, "small")
-    large = _chapter_with(capp, people, project_with_phase, 200, "large")
+    small = discussed_chapter(capp, people, project_with_phase, 10, "small")
+    large = discussed_chapter(capp, people, project_with_phase, 200, "large")
     counts = {}
     for who in ("anna", None, "initiator"):
         client = login(capp, getattr(people, who) if who else None)
