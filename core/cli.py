@@ -14,7 +14,7 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from . import config as config_module
 from .app import create_all_tables, create_app
-from .exports import write_export
+from .export_cli import export_options, write_export
 from .extensions import db
 from .models import Project, User
 from .plugins import PluginConfigError, available_plugins, enabled_plugins
@@ -194,12 +194,11 @@ def plugins_command() -> None:
 @click.command("export")
 @click.argument("slug")
 @click.argument("key")
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write (default: standard output for CSV).")
+@export_options
 @with_appcontext
-def export_command(slug: str, key: str, fmt: str, output: str | None) -> None:
+def export_command(slug: str, key: str, fmt: str, output: str | None, lang: str | None, dialect: str | None) -> None:
     """Export a project's data with one of the registered exporters."""
-    write_export(slug, key, fmt, output)
+    write_export(slug, key, fmt, output, lang=lang, dialect=dialect)
 
 
 @click.group("db")

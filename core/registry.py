@@ -111,12 +111,31 @@ class ExportColumn:
     default: Any = 0
 
 
+class TimeHeader(str):
+    """A column header that says its cells are moments; the XLSX export then names the time zone in it.
+
+    Exporters wrap the headers of their time columns with :func:`time_header`,
+    so the XLSX header states the zone even when the first rows have no value
+    (a "last edited" column is mostly empty).
+    """
+
+
+def time_header(label: Any) -> TimeHeader:
+    """Mark ``label`` (a translated string) as the header of a column of moments."""
+    return TimeHeader(str(label))
+
+
 @dataclass(frozen=True)
 class Exporter:
     """A downloadable table of a project's data (CSV and XLSX come for free).
 
     ``rows(project)`` yields lists of cells and may be a generator over a
     streamed query: the core writes them out without holding them all.
+    ``headers(project)`` is called in the reader's language: return translated
+    words (``gettext``), wrap time columns in :func:`time_header`. Cells are
+    written for people: titles and numbers they can find on the site, states as
+    translated words; ``True``/``False`` become "yes"/"no" and moments are shown
+    in the deployment's time zone by the core.
     """
 
     key: str
@@ -124,6 +143,10 @@ class Exporter:
     headers: Callable[[Any], list[str]]
     rows: Callable[[Any], Iterable[list[Any]]]
     plugin: str = ""
+    #: False when the first cell is an internal key (an option's database id): it still
+    #: matches other plugins' ``export_columns``, but people never see it, and
+    #: ``headers`` lists only the columns after it.
+    id_column: bool = True
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,8 @@ What is here, by topic:
   ``ConfirmForm`` (a CSRF-protected button), ``reorder`` (move a thing up or down among its
   siblings: phases, chapters, questions), ``cached_fragment``, ``anonymous_page``,
   ``bump_content_version``;
-- command line: ``write_export`` (a plugin's ``export`` shortcut writes CSV or XLSX like ``mitsprache export``);
+- command line: ``write_export`` and ``export_options`` (a plugin's ``export`` shortcut writes CSV or XLSX like
+  ``mitsprache export``, with ``--lang`` and ``--dialect``); ``time_header`` marks an export's time columns;
 - words: ``gettext``/``_``, ``ngettext``, ``lazy_gettext``/``_l`` (Flask-Babel);
 - Flask's own names a view needs, for one import line: ``Blueprint``, ``render_template``,
   ``url_for``, ``redirect``, ``flash``, ``request``, ``abort``, ``current_user``.
@@ -61,7 +62,7 @@ from werkzeug.exceptions import HTTPException
 from . import hookimpl
 from .cache import anonymous_page, bump_content_version, cached_fragment
 from .clock import now
-from .exports import write_export
+from .export_cli import export_options, write_export
 from .extensions import db
 from .following import follow, is_following
 from .forms import ConfirmForm
@@ -77,7 +78,7 @@ from .redirects import safe_next, same_site_path
 from .registry import NotificationKind
 from .registry import (
     Contribution, ExportColumn, Exporter, ItemType, ManageLink, NavItem, PhaseKind, PhaseSetting, ProjectTab,
-    ResultSection, SortOption,
+    ResultSection, SortOption, time_header,
 )
 from .sanitize import clean_html, excerpt, plain_text, text_to_html
 from .services import DomainError, add_phase, create_project, create_user
@@ -143,7 +144,7 @@ def require(action: str, obj: Any = None, *, project: Project | None = None) -> 
 __all__ = [
     # hooks and registration
     "hookimpl", "PhaseKind", "PhaseSetting", "NavItem", "ProjectTab", "ManageLink", "SortOption", "Exporter",
-    "ExportColumn", "ItemType", "Contribution", "ResultSection",
+    "ExportColumn", "time_header", "ItemType", "Contribution", "ResultSection",
     # data
     "db", "UTCDateTime", "User", "Project", "Phase", "PhaseState", "Role", "get_or_404", "load_project",
     "known_phases", "create_project", "add_phase", "create_user", "DomainError",
@@ -160,7 +161,7 @@ __all__ = [
     # requests
     "is_htmx", "wants_fragment", "render_page_or_fragment", "parse_int", "MAX_PAGE", "safe_next", "same_site_path",
     "posting_limit", "ConfirmForm", "reorder", "cached_fragment", "anonymous_page", "bump_content_version",
-    "write_export",
+    "write_export", "export_options",
     # words
     "gettext", "_", "ngettext", "lazy_gettext", "_l",
     # Flask's own

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, stream_with_context, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -198,17 +199,26 @@ export_bp = Blueprint("exports", __name__)
 
 @export_bp.get("/p/<slug>/export/<key>.<fmt>")
 def download(slug, key, fmt):
-    """Stream an exporter's table as CSV or XLSX to the project's initiators."""
+    """Stream an exporter's table as CSV or XLSX to the project's initiators, in their language.
+
+    ``?dialect=semicolon`` gives German Excel its separator; without it the
+    reader's language decides (semicolon for German, comma otherwise).
+    """
     project = _managed_project(slug)
     exporter = _registry().exporters.get(key)
     if exporter is None or fmt not in ("csv", "xlsx"):
         abort(404)
+    dialect = request.args.get("dialect") or exports.default_dialect(str(get_locale() or ""))
+    if dialect not in exports.DIALECTS:
+        abort(400, description=_("Unknown CSV format “%(dialect)s”: choose comma or semicolon.", dialect=dialect))
     headers, rows = exports.table(exporter, project)
     filename = f"{project.slug}-{key}.{fmt}"
     disposition = {"Content-Disposition": f'attachment; filename="{filename}"'}
     if fmt == "csv":
-        return Response(stream_with_context(exports.iter_csv(headers, rows)), mimetype="text/csv", headers=disposition)
-    handle = exports.xlsx_file(headers, rows)
+        return Response(
+            stream_with_context(exports.iter_csv(headers, rows, dialect)), mimetype="text/csv", headers=disposition
+        )
+    handle = exports.xlsx_file(headers, rows, title=str(exporter.label), zone=exports.zone().key)
     return Response(
         _chunks(handle),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -12,7 +12,7 @@ from flask import current_app, has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from core.toolkit import Exporter
+from core.toolkit import Exporter, time_header
 
 from plugins.comments import api as comments
 
@@ -28,32 +28,27 @@ def _locale_context():
     return nullcontext() if has_request_context() else current_app.test_request_context("/")
 
 
-def headers(project) -> list[str]:
+def headers(project) -> list:
     with _locale_context():
         return _headers()
 
 
-def _headers() -> list[str]:
-    # By the core's convention the first column is the exported item's id.
+def _headers() -> list:
+    # By the core's convention the first column is the exported item's id: here the comment's number.
     return [
-        _("Comment ID"), _("Document"), _("Chapter"), _("Paragraph number"), _("Paragraph excerpt"),
-        _("Reply to comment ID"), _("Author"), _("Text"), _("Created"), _("Last edited"), _("Agreements"), _("Disagreements"),
-        _("Moderation status"), _("Moderation reason"), _("Moderator remark"),
+        _("Comment no."), _("Document"), _("Chapter"), _("Paragraph"), _("Paragraph excerpt"),
+        _("Reply to comment no."), _("Author"), _("Text"), time_header(_("Created")), time_header(_("Last edited")),
+        _("Agreements"), _("Disagreements"), _("Moderation status"), _("Moderation reason"), _("Moderator remark"),
     ]
-
-
-def status_labels() -> dict[str, str]:
-    return {"visible": _("visible"), "hidden": _("hidden"), "deleted": _("deleted")}
 
 
 def rows(project):
     paragraph_places, chapter_places = services.places(project)
     with _locale_context():
-        labels = status_labels()
+        labels = comments.status_labels()
         whole_chapter = _("(the chapter as a whole)")
         removed = _("(deleted from the document)")
-        type_labels = {}
-    for row in comments.iter_comments(project.id):
+    for row, about, title in comments.iter_comments_with_subjects(project.id):
         if row.target_type == PARAGRAPH:
             place = paragraph_places.get(row.target_id)
             excerpt = place.excerpt if place else removed
@@ -62,13 +57,7 @@ def rows(project):
             excerpt = whole_chapter if place else removed
         else:
             # Comments on other plugins' items (ideas …): keep them, so this export replaces the plain one.
-            commentable = comments.get_commentable(row.target_type)
-            if commentable is None:
-                continue  # its plugin is disabled
-            if row.target_type not in type_labels:
-                with _locale_context():
-                    type_labels[row.target_type] = str(commentable.label)
-            place, excerpt = None, f"{type_labels[row.target_type]} {row.target_id}"
+            place, excerpt = None, f"{about}: {title}" if title else about
         yield [
             row.id,
             place.document if place else "",

@@ -286,8 +286,22 @@ def rate_comment(comment_id: int, user, value: int) -> None:
     set_vote(db.session.get(Comment, comment_id), user, value)
 
 
+def iter_comments_with_subjects(project_id: int) -> Iterator[tuple[CommentRow, str, str]]:
+    """Like :func:`iter_comments`, each with the label and title of what it discusses ("Idea", "Mehr Bäume")."""
+    from .exports import iter_with_subjects
+
+    return iter_with_subjects(project_id)
+
+
+def status_labels() -> dict[str, str]:
+    """A comment's moderation state ("visible", "hidden", "deleted") as a translated word, for exports."""
+    from .exports import status_labels as labels
+
+    return labels()
+
+
 __all__ = [
-    "Comment", "CommentRow", "Commentable", "add_comment", "commentables", "comment_count_expression", "comment_counts",
+    "Comment", "CommentRow", "iter_comments_with_subjects", "status_labels", "Commentable", "add_comment", "commentables", "comment_count_expression", "comment_counts",
     "comments_per_day", "delete_comments", "get_commentable", "participant_count", "rate_comment", "iter_comments", "phase_bound", "thread_html",
     "thread_url",
 ]

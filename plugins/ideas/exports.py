@@ -3,25 +3,34 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from core.toolkit import db, Exporter
+from core.toolkit import db, Exporter, time_header
 
 from plugins.comments import api as comments
 from .models import Idea
 
-HEADERS = ["id", "title", "description", "category", "location", "author", "created", "status", "comments", "decision"]
 BATCH = 500
 
 
-def headers(project) -> list[str]:
-    return list(HEADERS)
+def headers(project) -> list[Any]:
+    """In the reader's language; the idea's number comes first (the site shows it in each idea's address)."""
+    return [
+        _("Idea no."), _("Title"), _("Description"), _("Category"), _("Location"), _("Author"),
+        time_header(_("Created")), _("Status"), _("Comments"), _("Decision"),
+    ]
+
+
+def status_labels() -> dict[str, str]:
+    return {"published": _("published"), "hidden": _("hidden by moderators")}
 
 
 def rows(project) -> Iterator[list[Any]]:
     """Ideas in id order, fetched in batches by key so memory stays flat; comment counts per batch."""
+    labels = status_labels()
     last_id = 0
     while True:
         batch = list(
@@ -45,7 +54,7 @@ def rows(project) -> Iterator[list[Any]]:
                 idea.location or "",
                 idea.author.display_name,
                 idea.created_at,
-                idea.status,
+                labels.get(idea.status, idea.status),
                 counts.get(idea.id, 0),
                 idea.review_status_label,  # what the organisation decided (official responses)
             ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -13,18 +14,26 @@ from .services import VOTE_ACTION, phase_context, polls, rating
 from .targets import votables
 
 
+def kind_labels() -> dict[str, str]:
+    """A question's kind as the poll builder names it."""
+    return {"single": _("Single choice"), "multiple": _("Multiple choice"), "text": _("Free text")}
+
+
 def _result_rows(project) -> Any:
+    """One row per option (a text question: one row); the first cell, the option's key, is not shown."""
     poll = polls.poll_of(project)
     if poll is None:
         return
+    kinds = kind_labels()
     total, results = polls.poll_results(poll, with_texts=False)
     for number, result in enumerate(results, 1):
         q = result.question
+        kind = kinds.get(q.kind, q.kind)
         if q.has_options:
             for option, count, percent in result.options:
-                yield [option.id, number, q.text, q.kind, option.text, count, percent, result.respondents, total]
+                yield [option.id, number, q.text, kind, option.text, count, percent, result.respondents, total]
         else:
-            yield [None, number, q.text, q.kind, "", result.respondents, None, result.respondents, total]
+            yield [None, number, q.text, kind, "", result.respondents, None, result.respondents, total]
 
 
 def _answer_rows(project) -> Any:
@@ -32,6 +41,7 @@ def _answer_rows(project) -> Any:
     poll = polls.poll_of(project)
     if poll is None:
         return
+    kinds = kind_labels()
     numbers: dict[int, int] = {}
     positions = {q.id: n for n, q in enumerate(poll.questions, 1)}
     query = (
@@ -45,7 +55,7 @@ def _answer_rows(project) -> Any:
     )
     for answer_id, response_id, question_id, question, kind, option_text, text in db.session.execute(query):
         respondent = numbers.setdefault(response_id, len(numbers) + 1)
-        yield [answer_id, respondent, positions.get(question_id), question, kind, option_text if option_text is not None else text]
+        yield [answer_id, respondent, positions.get(question_id), question, kinds.get(kind, kind), option_text if option_text is not None else text]
 
 
 def register(register):
@@ -53,16 +63,21 @@ def register(register):
         Exporter(
             "poll_results",
             _l("Poll results"),
-            headers=lambda project: ["option_id", "question_no", "question", "type", "option", "count", "percent", "answered_question", "respondents"],
+            headers=lambda project: [
+                _("Question no."), _("Question"), _("Type"), _("Option"), _("Count"), _("Percent"),
+                _("Answered this question"), _("Respondents"),
+            ],
             rows=_result_rows,
+            id_column=False,
         )
     )
     register(
         Exporter(
             "poll_answers",
             _l("Poll answers (anonymous)"),
-            headers=lambda project: ["answer_id", "respondent", "question_no", "question", "type", "answer"],
+            headers=lambda project: [_("Respondent"), _("Question no."), _("Question"), _("Type"), _("Answer")],
             rows=_answer_rows,
+            id_column=False,
         )
     )
 
@@ -82,8 +97,8 @@ def columns(export_key: str, project) -> list[ExportColumn]:
     ).all()
     if rating.mode_of(ctx.phase) == "updown":
         return [
-            ExportColumn("up", {i: int(u) for i, u, _d in rows}),
-            ExportColumn("down", {i: int(d) for i, _u, d in rows}),
-            ExportColumn("score", {i: int(u) - int(d) for i, u, d in rows}),
+            ExportColumn(_("Up votes"), {i: int(u) for i, u, _d in rows}),
+            ExportColumn(_("Down votes"), {i: int(d) for i, _u, d in rows}),
+            ExportColumn(_("Score"), {i: int(u) - int(d) for i, u, d in rows}),
         ]
-    return [ExportColumn("supports", {i: int(u) for i, u, _d in rows})]
+    return [ExportColumn(_("Supports"), {i: int(u) for i, u, _d in rows})]

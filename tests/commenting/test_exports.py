@@ -11,7 +11,7 @@ from core.extensions import db
 from tests.commenting.conftest import add_comments
 
 HEADERS = [
-    "Comment ID", "Document", "Chapter", "Paragraph number", "Paragraph excerpt", "Reply to comment ID", "Author",
+    "Comment no.", "Document", "Chapter", "Paragraph", "Paragraph excerpt", "Reply to comment no.", "Author",
     "Text", "Created", "Last edited", "Agreements", "Disagreements", "Moderation status", "Moderation reason", "Moderator remark",
 ]
 
@@ -74,12 +74,13 @@ def test_csv_and_xlsx_in_the_browser_contain_every_comment(draft, discussed, log
     assert table[0] == HEADERS
     _check(table[1:], discussed)
     created = _by_id(table[1:])[discussed["first"]][8]
-    assert created == "2026-03-29 12:00:00"  # 10:00 UTC shown in Berlin time
+    assert created == "2026-03-29 12:00:00 +02:00"  # 10:00 UTC in Berlin, summer time since 02:00 that night
     response = client.get(f"/p/{draft.slug}/export/document-comments.xlsx")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.get_data())).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert list(rows[0]) == HEADERS
+    zoned = {"Created": "Created (Europe/Berlin)", "Last edited": "Last edited (Europe/Berlin)"}
+    assert list(rows[0]) == [zoned.get(h, h) for h in HEADERS]
     _check([["" if v is None else v for v in r] for r in rows[1:]], discussed)
     assert str(_by_id(rows[1:])[discussed["first"]][8]) == "2026-03-29 12:00:00"
 
@@ -87,8 +88,9 @@ def test_csv_and_xlsx_in_the_browser_contain_every_comment(draft, discussed, log
 def test_export_headers_follow_the_language(draft, discussed, login):
     client = login(draft.app, draft.people.initiator)
     text = client.get(f"/p/{draft.slug}/export/document-comments.csv", headers={"Accept-Language": "de"}).get_data(as_text=True)
-    assert text.splitlines()[0].startswith("\ufeffKommentar-ID,Dokument,Kapitel,Absatznummer")
-    assert ",ausgeblendet,Beleidigend," in text and "(das Kapitel als Ganzes)" in text
+    # German readers get German Excel's dialect by default: semicolons, the BOM first.
+    assert text.splitlines()[0].startswith("\ufeffKommentar-Nr.;Dokument;Kapitel;Absatz;")
+    assert ";ausgeblendet;Beleidigend;" in text and "(das Kapitel als Ganzes)" in text
 
 
 def test_a_deleted_paragraphs_comments_stay_in_the_export(draft, discussed, login):

@@ -116,7 +116,7 @@ def test_export_through_the_core(world, login):
     response = login(world.app, world.people.initiator).get(f"/p/{world.slug}/export/comments.csv")
     assert response.status_code == 200
     text = response.get_data(as_text=True)
-    assert text.lstrip("\ufeff").splitlines()[0].startswith("id,parent_id,target_type,target_id,author,text")
+    assert text.lstrip("\ufeff").splitlines()[0].startswith("Comment no.,Reply to comment no.,About,Title,Author,Text")
     assert "'=SUMME(A1)" in text and "anna@example.org" not in text
 
 

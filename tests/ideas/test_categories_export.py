@@ -93,15 +93,15 @@ def test_export_csv_and_xlsx(ideas_app, setup_ideas, login):
     response = client.get(f"/p/{ctx.slug}/export/ideas.csv")
     assert response.status_code == 200
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[0] == ["id", "title", "description", "category", "location", "author", "created", "status", "comments"]
-    assert rows[1] == [str(first), "Bäume", "Absatz eins\n\nAbsatz <zwei>", "Grün", "Markt", "Anna",
-                       "2026-03-29 12:00:00", "published", "1"]
-    assert rows[2][1] == "'=HYPERLINK(\"x\")" and rows[2][5:] == ["Ben", "2026-03-29 13:00:00", "hidden", "0"]
+    assert rows[0][:9] == ["Idea no.", "Title", "Description", "Category", "Location", "Author", "Created", "Status", "Comments"]
+    assert rows[1][:9] == [str(first), "Bäume", "Absatz eins\n\nAbsatz <zwei>", "Grün", "Markt", "Anna",
+                       "2026-03-29 12:00:00 +02:00", "published", "1"]
+    assert rows[2][1] == "'=HYPERLINK(\"x\")" and rows[2][5:9] == ["Ben", "2026-03-29 13:00:00 +02:00", "hidden by moderators", "0"]
 
     response = client.get(f"/p/{ctx.slug}/export/ideas.xlsx")
     sheet = load_workbook(io.BytesIO(response.data)).active
     values = [list(r) for r in sheet.iter_rows(values_only=True)]
-    assert values[0][:3] == ["id", "title", "description"]
+    assert values[0][:3] == ["Idea no.", "Title", "Description"]
     assert values[1][0] == first and values[1][3] == "Grün" and values[1][8] == 1
     assert len(values) == 3
     # Only initiators export.
@@ -116,7 +116,7 @@ def test_other_plugins_append_export_columns(make_app, setup_ideas, login):
         db.session.commit()
     text = login(app, ctx.people.initiator).get(f"/p/{ctx.slug}/export/ideas.csv").get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[0][-2:] == ["comments", "likes"]
+    assert rows[0][8] == "Comments" and rows[0][-1] == "likes"
     assert [r[-1] for r in rows[1:]] == ["0", "1"]
     # The initiator sees the export links on the idea list.
     page = login(app, ctx.people.initiator).get(f"/p/{ctx.slug}/ideas").get_data(as_text=True)

@@ -109,7 +109,7 @@ def test_ideas_from_phase_one_are_supported_in_phase_two(kiez, login, clock):
     initiator = login(k.app, k.people.initiator)
     for fmt in ("csv", "xlsx"):
         rows = _export(initiator, k.slug, fmt)
-        assert rows[0][0] == "id" and rows[0][-2:] == ("comments", "supports")
+        assert rows[0][0] == "Idea no." and rows[0][8] == "Comments" and rows[0][-1] == "Supports"
         assert {int(r[0]): (r[1], int(r[-1])) for r in rows[1:]} == {
             trees: ("Mehr Bäume", 3), crossing: ("Zebrastreifen an der Kita", 1),
             books: ("Bücherschrank am Markt", 3), bench: ("Bänke am Kanal", 1),

@@ -50,8 +50,9 @@ def test_ideas_work_without_voting(kiez, login, clock):
     assert anna.get(f"/p/{k.slug}/poll").status_code == 404
 
     initiator = login(k.app, k.people.initiator)
-    for headers in _export_headers(initiator, k.slug):
-        assert headers == ["id", "title", "description", "category", "location", "author", "created", "status", "comments"]
+    csv_headers, xlsx_headers = _export_headers(initiator, k.slug)
+    assert csv_headers[:9] == ["Idea no.", "Title", "Description", "Category", "Location", "Author", "Created", "Status", "Comments"]
+    assert xlsx_headers == [h + " (Europe/Berlin)" if h == "Created" else h for h in csv_headers]
     _assert_no_voting(initiator.get(f"/p/{k.slug}/manage").get_data(as_text=True))
 
     # After the ideas phase the list stays readable, with the core's dated notice.

@@ -255,7 +255,7 @@ def test_export_columns_and_vote_counts(rating, login):
     initiator = login(r.app, r.people.initiator)
     text = initiator.get(f"/p/{r.slug}/export/things.csv").get_data(as_text=True).lstrip("\ufeff")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0] == ["id", "title", "supports"]
+    assert rows[0] == ["id", "title", "Supports"]
     assert rows[1:] == [[str(r.things[0]), "Benches", "1"], [str(r.things[1]), "Trees", "2"],
                         [str(r.things[2]), "Lights", "0"], [str(r.things[3]), "Toilets", "0"]]
     assert login(r.app, r.people.anna).get(f"/p/{r.slug}/export/things.csv").status_code == 403
@@ -276,7 +276,7 @@ def test_export_columns_in_updown_mode(rating, login):
     vote(login(r.app, r.people.moderator), r.things[0], -1)
     text = login(r.app, r.people.initiator).get(f"/p/{r.slug}/export/things.csv").get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
-    assert rows[0] == ["id", "title", "up", "down", "score"]
+    assert rows[0] == ["id", "title", "Up votes", "Down votes", "Score"]
     assert rows[1] == [str(r.things[0]), "Benches", "1", "2", "-1"]
 
 
