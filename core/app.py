@@ -40,6 +40,12 @@ LANGUAGES = ("de", "en")
 log = logging.getLogger(__name__)
 
 
+def vendor_dir() -> Path:
+    """Where the npm packages are: copied into the installed wheel (setup.py), else the checkout's node_modules."""
+    packaged = CORE_DIR / "vendor"
+    return packaged if packaged.is_dir() else PROJECT_ROOT / "node_modules"
+
+
 @dataclass
 class Mitsprache:
     """Per-app state that plugins and views reach through ``current_app.extensions["mitsprache"]``."""
@@ -99,6 +105,7 @@ def create_app(
     _register_core_views(app)
     _register_plugin_views(app, state)
     _register_request_hooks(app)
+    _register_operations(app)
     if startup_checks if startup_checks is not None else not app.testing:
         from .startup import check_ready_to_serve
 
@@ -116,7 +123,7 @@ def _configure(app: Flask, instance: Path, overrides: dict[str, Any]) -> None:
         MAX_CONTENT_LENGTH=4 * 1024 * 1024,
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
         RATELIMIT_HEADERS_ENABLED=True,
-        VENDOR_DIR=str(PROJECT_ROOT / "node_modules"),
+        VENDOR_DIR=str(vendor_dir()),
         LANGUAGES=LANGUAGES,
     )
     explicit = {key for key in overrides if key not in config_module.DEFAULTS}
@@ -359,6 +366,15 @@ def _register_request_hooks(app: Flask) -> None:
         g.pop("_mitsprache_roles", None)
         g.pop("_mitsprache_phases", None)
         g.pop("_mitsprache_tabs", None)
+
+
+def _register_operations(app: Flask) -> None:
+    """What operators need (docs/operations.md): request ids, health probes, optional metrics."""
+    from . import health, metrics, request_id
+
+    request_id.install(app)
+    health.install(app)
+    metrics.install(app)
 
 
 def create_all_tables() -> None:

@@ -78,6 +78,13 @@ def serve_command(host: str, port: int) -> None:
         check_ready_to_serve(current_app._get_current_object())
     except StartupError as exc:
         raise click.ClickException(str(exc)) from None
+    from .logs import configure_logging
+    from .metrics import serve as serve_metrics
+
+    app = current_app._get_current_object()
+    configure_logging(app.config)
+    if address := serve_metrics(app):
+        click.echo(f"Metrics on {address}")
     # Not app.run(): Flask ignores that inside its own CLI. One process with threads suits
     # the embedded SQLite default, whose writers then queue in core.sqlite_gate.
     click.echo(f"Serving Mitsprache on http://{host}:{port}/ (Ctrl+C to stop)")
@@ -287,9 +294,10 @@ def db_revision(plugin_or_core: str, message: str, empty: bool) -> None:
 def build_cli() -> click.Group:
     cli = FlaskGroup(create_app=_factory, help="Mitsprache, a plugin-based online consultation server.")
     commands = (init_command, serve_command, user_group, project_group, phase_group, plugins_command, export_command)
+    from .backup_cli import COMMANDS as backup_commands
     from .notifications.cli import COMMANDS as notification_commands
 
-    for command in (*commands, db_group, plugin_group, *notification_commands):
+    for command in (*commands, db_group, plugin_group, *notification_commands, *backup_commands):
         cli.add_command(command)
     try:
         app = create_app(startup_checks=False)

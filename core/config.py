@@ -77,6 +77,18 @@ DEFAULTS: dict[str, Any] = {
     # as from a "deleted account", so discussions stay readable and counts stay exact; "remove"
     # removes them too. Either way the name, address and password go at once (docs/privacy.md).
     "deleted_contributions": "keep",
+    # Logs (docs/operations.md): "text" lines, or "json" for one JSON object per line (a log
+    # collector's format). Every line of a request carries its request id. Set by `gunicorn -c
+    # python:core.gunicorn_conf`, `mitsprache serve` and `mitsprache worker`.
+    "log_format": "text",
+    "log_level": "INFO",
+    # Client addresses and e-mail addresses appear in the logs only with this set to true
+    # (personal data under the DSGVO: log them only with a reason and a deletion period).
+    "log_personal_data": False,
+    # Prometheus metrics (pip install 'mitsprache[metrics]'), served on their own address, never
+    # on the public site: by gunicorn's master process, or by `mitsprache serve`.
+    "metrics": False,
+    "metrics_bind": "127.0.0.1:9200",
 }
 
 #: The values ``deleted_contributions`` may take.
@@ -85,6 +97,7 @@ DELETION_MODES = ("keep", "remove")
 #: Settings that are lists or whole numbers; the rest are text (or unset).
 _LISTS = {name for name, value in DEFAULTS.items() if isinstance(value, list)}
 _NUMBERS = {name for name, value in DEFAULTS.items() if isinstance(value, int) and not isinstance(value, bool)}
+_FLAGS = {name for name, value in DEFAULTS.items() if isinstance(value, bool)}
 
 
 class ConfigError(RuntimeError):
@@ -144,6 +157,8 @@ def _normalise(config: Config, instance_path: Path) -> None:
                 config[key] = int(value or 0)
             except (TypeError, ValueError):
                 raise ConfigError(f"{name} must be a whole number, not {value!r}.") from None
+        elif name in _FLAGS:
+            config[key] = _flag(name, value)
         elif value is not None and not isinstance(value, str):
             config[key] = str(value)  # MITSPRACHE_SECRET_KEY=12345 arrives as a JSON number
     _check_account_settings(config)
@@ -152,6 +167,17 @@ def _normalise(config: Config, instance_path: Path) -> None:
     config.setdefault("SQLALCHEMY_DATABASE_URI", config["DATABASE_URL"])
     config.setdefault("BABEL_DEFAULT_LOCALE", config["DEFAULT_LOCALE"])
     config.setdefault("BABEL_DEFAULT_TIMEZONE", config["TIMEZONE"])
+
+
+def _flag(name: str, value: Any) -> bool:
+    """true/false from TOML or JSON, or the words people write in an environment variable."""
+    if isinstance(value, bool):
+        return value
+    words = {"1": True, "yes": True, "on": True, "true": True, "0": False, "no": False, "off": False,
+             "false": False, "": False, "none": False}
+    if str(value).strip().lower() in words:
+        return words[str(value).strip().lower()]
+    raise ConfigError(f"{name} must be true or false, not {value!r}.")
 
 
 def _check_account_settings(config: Config) -> None:

@@ -11,12 +11,11 @@ from flask.cli import with_appcontext
 @with_appcontext
 def worker_command(workers: int) -> None:
     """Send notification e-mails, daily digests and phase reminders (huey's consumer; Ctrl+C stops it)."""
-    import logging
-
+    from ..logs import configure_logging
     from .tasks import run_worker
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     app = current_app._get_current_object()
+    configure_logging(app.config)  # log_format: text or one JSON object per line, like the site's
     where = app.config.get("TASK_QUEUE_URL") or f"{app.instance_path}/tasks.db"
     click.echo(f"Mitsprache worker: queue in {where.split('@')[-1]}; "
                f"mail {'via ' + app.config['SMTP_HOST'] if app.config.get('SMTP_HOST') else 'to the log (no smtp_host)'}")

@@ -42,7 +42,7 @@ def render_error(code: int, message: str | None = None):
     title = _titles().get(code, _titles()[500])
     message = message or _messages().get(code, _messages()[500])
     if wants_fragment():
-        response = make_response(render_template("errors/_message.html", title=title, message=message), code)
+        response = make_response(render_template("errors/_message.html", code=code, title=title, message=message), code)
         # Show the message in the page's flash area instead of replacing the widget.
         response.headers["HX-Retarget"] = "#flash"
         response.headers["HX-Reswap"] = "innerHTML"
