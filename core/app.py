@@ -163,12 +163,14 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Please log in to continue.")
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_user_by_session_id)
+    from . import http_cache
     from .cache import DEFAULTS as CACHE_DEFAULTS
     from .cache import cache
 
     for key, value in CACHE_DEFAULTS.items():
         app.config.setdefault(key, value)
     cache.init_app(app)
+    http_cache.init_app(app)
     track_changes_once()
     # One Babel per app: its catalog cache is keyed by locale only (see core/extensions.py).
     Babel().init_app(
@@ -179,10 +181,10 @@ def _init_extensions(app: Flask) -> None:
 
 
 def track_changes_once() -> None:
-    """Install the content-version tracking on Flask-SQLAlchemy's session class, once per process."""
+    """Install the cache scope tracking (core.cache_scopes) on SQLAlchemy's session class, once per process."""
     from sqlalchemy.orm import Session
 
-    from .cache import track_changes
+    from .cache_scopes import track_changes
 
     if not getattr(Session, "_mitsprache_tracked", False):
         track_changes(Session)

@@ -1,42 +1,49 @@
-"""Cache rendered, user-independent fragments of a project, never serving stale ones.
+"""Cache rendered, user-independent fragments by the versions of what they show, never serving stale ones.
 
 Rendering a chapter of 100 paragraphs with their comment counts costs tens of
-milliseconds; serving it from memory costs microseconds. The key includes the
-project's ``content_version``, which every write that changes what readers see
-bumps in its own transaction, so a cached fragment is never older than the data::
+milliseconds; serving it from memory costs microseconds. A fragment's key holds
+the versions of the scopes it shows (:mod:`core.cache_scopes`: a paragraph's
+thread, a chapter, a project's header), which every write to them moves, so a
+cached fragment is never older than the data::
 
-    from core.cache import bump_content_version, cached_fragment
+    from core.cache import cached_fragment
+    from core.cache_scopes import project_scope
 
+    chapter_scope = project_scope(project.id, f"commenting.document:{doc.id}", f"chapter:{chapter.id}")
     html = cached_fragment(("commenting.chapter", chapter.id, phase_open), project,
-                           lambda: render_template("commenting/_chapter_body.html", chapter=chapter))
+                           lambda: render_template("commenting/_chapter_body.html", chapter=chapter),
+                           scopes=[chapter_scope])
 
-Writes need no extra code: every flushed insert, update or delete of a row
-with a ``project_id`` column (and of a project itself) bumps that project's
-version just before the transaction commits (see :func:`track_changes`). A user
-who changes their display name bumps every project, since their name may be
-shown on any of them (a rare write, so the cost of re-rendering is fine). Only
-Core-level statements (``db.session.execute(update(...))``) must call
-:func:`bump_content_version` themselves.
+Writes need no extra code: the core derives which scopes changed from every
+ORM flush and every Core statement (see :mod:`core.cache_scopes`). Without
+``scopes`` a fragment depends on the whole project. Every key also holds the
+project's header scope (title, phases), ``people/`` (display names), the
+language, and the release with a fingerprint of the code and templates
+(:func:`release`), so after an upgrade a shared cache never serves HTML of the
+old code.
 
-Only cache what is the same for every reader with the same key: put the
-language, login state or phase state into the key when the fragment depends on
-them (the locale is added automatically). The backend is Flask-Caching: a
-per-process memory cache by default, Redis when ``CACHE_TYPE = "RedisCache"``
-and ``CACHE_REDIS_URL`` are configured.
+Only cache what is the same for every reader with the same key: put the login
+state or phase state into the key when the fragment depends on them. The
+backend is Flask-Caching: a per-process memory cache by default, Redis when
+``CACHE_TYPE = "RedisCache"`` and ``CACHE_REDIS_URL`` are configured; either is
+correct with several processes, since the versions live in the database.
 """
 from __future__ import annotations
 
-from typing import Any, Callable, Hashable
+import hashlib
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Callable, Hashable, Iterable
 
+from flask import current_app, g, request, session
 from flask_babel import get_locale
 from flask_caching import Cache
-from markupsafe import Markup
-from flask import request, session
 from flask_login import current_user
-from sqlalchemy import event, inspect, update
+from markupsafe import Markup
 
+from . import cache_scopes, http_cache
 from .extensions import db
-from .models import Project, User
+from .models import Project
 
 cache = Cache()
 
@@ -45,80 +52,115 @@ CSRF_MARKERS = ('name="csrf_token"', "X-CSRFToken")
 
 DEFAULTS = {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 3600, "CACHE_THRESHOLD": 2000}
 
-
-_TOUCHED = "mitsprache_touched_projects"
-_ALL = "all"  # in the touched set: bump every project
-
-
-def _renamed(obj: Any) -> bool:
-    return isinstance(obj, User) and inspect(obj).attrs.display_name.history.has_changes()
+_SOURCES = ("*.py", "*.html", "*.txt", "*.xml", "*.svg")
+_REFRESHED = "_mitsprache_cache_refreshed"
 
 
-def bump_content_version(project_id: int) -> None:
-    """Mark the project's cached fragments outdated when the current transaction commits."""
-    db.session.info.setdefault(_TOUCHED, set()).add(project_id)
+def release() -> str:
+    """The package version and a hash of the code and templates this app runs, computed once per app.
 
-
-def _project_of(obj: Any) -> int | None:
-    if isinstance(obj, Project):
-        return obj.id
-    if getattr(obj, "changes_no_content", False):
-        return None  # e.g. a notification: nothing a reader of the project sees has changed
-    return getattr(obj, "project_id", None)
-
-
-def track_changes(session_class) -> None:
-    """Bump the versions of all projects whose rows a transaction changed, as its last statement.
-
-    Taking the project row's lock last (right before COMMIT) means a transaction
-    holding it never waits for anything else, so it cannot deadlock on PostgreSQL.
+    Part of every key and ETag: after an upgrade (or a changed template or
+    plugin) nothing rendered by the old code is served, even from a Redis cache
+    that outlives the processes.
     """
-
-    @event.listens_for(session_class, "before_flush")
-    def collect(session, _flush_context, _instances):
-        touched = session.info.setdefault(_TOUCHED, set())
-        for obj in (*session.new, *session.dirty, *session.deleted):
-            project_id = _project_of(obj)
-            if project_id is not None and (obj not in session.dirty or session.is_modified(obj)):
-                touched.add(project_id)
-            elif obj in session.dirty and _renamed(obj):
-                touched.add(_ALL)
-
-    @event.listens_for(session_class, "before_commit")
-    def bump(session):
-        session.flush()
-        touched = session.info.pop(_TOUCHED, None)
-        if touched:
-            statement = update(Project).values(content_version=Project.content_version + 1)
-            if _ALL not in touched:
-                statement = statement.where(Project.id.in_(sorted(touched)))
-            session.connection().execute(statement)
-
-    @event.listens_for(session_class, "after_rollback")
-    def forget(session):
-        session.info.pop(_TOUCHED, None)
+    state = current_app.extensions["mitsprache"]
+    found = getattr(state, "cache_release", None)
+    if found is None:
+        try:
+            version = metadata.version("mitsprache")
+        except metadata.PackageNotFoundError:
+            version = "0"
+        digest = hashlib.sha1()
+        for folder in _source_folders(state):
+            for pattern in _SOURCES:
+                for path in sorted(folder.rglob(pattern)):
+                    digest.update(str(path.relative_to(folder)).encode())
+                    digest.update(path.read_bytes())
+        theme = current_app.config.get("THEME", "default")
+        found = state.cache_release = f"{version}+{digest.hexdigest()[:12]}+{theme}"
+    return found
 
 
-def cached_fragment(key: tuple[Hashable, ...], project: Project, render: Callable[[], Any]) -> Markup:
-    """``render()``'s HTML, cached under ``key`` + the project's content version + the locale."""
-    full_key = "fragment:" + repr((key, project.id, project.content_version, str(get_locale())))
+def _source_folders(state) -> list[Path]:
+    from .app import THEMES_DIR
+
+    folders = {Path(__file__).parent, THEMES_DIR}
+    for plugin in state.pm.get_plugins():
+        module_file = getattr(plugin, "__file__", None)
+        if module_file:
+            folders.add(Path(module_file).parent)
+    return sorted(folders)
+
+
+def page_scopes(project: Project, scopes: Iterable[str] | None) -> tuple[str, ...]:
+    """The prefixes a fragment depends on: ``scopes`` (default: the whole project), the project's header
+    (phases, title: on every page) and people's names."""
+    chosen = tuple(scopes) if scopes is not None else (cache_scopes.project_scope(project.id),)
+    return tuple(sorted({*chosen, cache_scopes.header_scope(project.id), cache_scopes.PEOPLE}))
+
+
+def cache_versions(project: Project, scopes: Iterable[str]) -> None:
+    """Read the versions of every scope a page's fragments show, in one query, before any of them is looked up."""
+    cache_scopes.versions(page_scopes(project, scopes))
+
+
+def fragment_key(key: tuple[Hashable, ...], project: Project, scopes: Iterable[str] | None = None) -> str:
+    """The full cache key: ``key``, release, locale and the current versions of the scopes."""
+    chosen = page_scopes(project, scopes)
+    found = cache_scopes.versions(chosen)
+    versions = tuple(found[scope][0] for scope in chosen)
+    return "fragment:" + repr((key, project.id, release(), str(get_locale()), chosen, versions))
+
+
+def cached_fragment(key: tuple[Hashable, ...], project: Project, render: Callable[[], Any], *,
+                    scopes: Iterable[str] | None = None) -> Markup:
+    """``render()``'s HTML, cached under ``key`` + the versions of ``scopes`` + release + locale."""
+    full_key = fragment_key(key, project, scopes)
     html = cache.get(full_key)
     if html is None:
+        store = _read_after_versions()
         html = str(render())
         # A form's CSRF token belongs to one session: such HTML must never be served to others.
-        if not any(marker in html for marker in CSRF_MARKERS):
+        if any(marker in html for marker in CSRF_MARKERS):
+            g.setdefault(http_cache.UNSHAREABLE, True)
+        elif store:
             cache.set(full_key, html)
     return Markup(html)
 
 
-def anonymous_page(key: tuple[Hashable, ...], project: Project, render: Callable[[], Any]) -> Any:
+def _read_after_versions() -> bool:
+    """Make the rendering read its data after the versions were read; False when it must not be stored.
+
+    Objects the request loaded before (the project, the chapter) may predate a
+    write whose version the key already holds: expire them once per request so
+    the rendering loads them again (see :mod:`core.cache_scopes`). A session with
+    unsaved changes renders what nobody else sees: never stored.
+    """
+    if db.session.new or db.session.dirty or db.session.deleted:
+        return False
+    if not g.get(_REFRESHED):
+        db.session.expire_all()
+        g.setdefault(_REFRESHED, True)
+    return True
+
+
+def anonymous_page(key: tuple[Hashable, ...], project: Project, render: Callable[[], Any], *,
+                   scopes: Iterable[str] | None = None, whole_response: bool = True) -> Any:
     """Serve a whole page to anonymous readers from the cache; render it for everyone else.
 
     Anonymous pages carry no session data (no CSRF token, no flashed message), so
-    one rendering serves every anonymous reader with the same language until the
-    project's content changes. ``key`` must hold whatever else the page depends on
-    (the phase being open, query parameters).
+    one rendering serves every anonymous reader with the same language until
+    what it shows changes. ``key`` must hold whatever else the page depends on
+    (the phase being open, query parameters); ``scopes`` what it shows (default:
+    the whole project). With ``whole_response`` (the HTML is the response body)
+    the response gets an ETag and may be kept by a reverse proxy for a few
+    seconds (:mod:`core.http_cache`); a matching ``If-None-Match`` is answered
+    with 304 before anything is rendered.
     """
     if current_user.is_authenticated or session.get("_flashes"):
         return render()
-    return cached_fragment(("page", request.full_path, *key), project, render)
+    full_key = ("page", request.full_path, *key)
+    if whole_response:
+        chosen = page_scopes(project, scopes)
+        http_cache.validate(full_key, project, cache_scopes.versions(chosen), release())
+    return cached_fragment(full_key, project, render, scopes=scopes)

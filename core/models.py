@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -54,6 +54,16 @@ class User(UserMixin, db.Model):
     #: so contributions keep an author and counts stay exact (see core/account_deletion.py).
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    #: Only a new display name changes what readers see (names are shown on every page that has people);
+    #: a new account is shown nowhere yet.
+    cache_columns = ("display_name",)
+    cache_inserts = False
+
+    @staticmethod
+    def cache_scopes(row) -> list[str]:
+        """See :mod:`core.cache_scopes`: every page with people's names depends on ``people/``."""
+        return ["people/"]
+
     def get_id(self) -> str:
         """``"<id>.<session_version>"``: what Flask-Login keeps in the session and the remember cookie.
 
@@ -93,9 +103,6 @@ class Project(db.Model):
     #: empty: the deployment's ``organisation_name`` or site name (:attr:`organisation_name`).
     organisation: Mapped[str] = mapped_column(String(200), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: now())
-    #: Bumped by every write that changes what readers see (core.cache.bump_content_version);
-    #: cached fragments of the project are keyed by it, so they never show stale content.
-    content_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     phases: Mapped[list[Phase]] = relationship(
         back_populates="project", order_by="Phase.position", cascade="all, delete-orphan"
@@ -113,6 +120,11 @@ class Project(db.Model):
         """A project is its own project, so ``can(user, action, project)`` works."""
         return self
 
+    @staticmethod
+    def cache_scopes(row) -> list[str]:
+        """The header of every page of the project (see :mod:`core.cache_scopes`)."""
+        return [f"p{row.id}/project/"]
+
     def __repr__(self) -> str:
         return f"<Project {self.slug}>"
 
@@ -129,6 +141,11 @@ class ProjectRole(db.Model):
     project: Mapped[Project] = relationship(back_populates="roles")
     user: Mapped[User] = relationship()
 
+    @staticmethod
+    def cache_scopes(row) -> list[str]:
+        """Who runs and moderates a project may be named on its pages (see :mod:`core.cache_scopes`)."""
+        return [f"p{row.project_id}/project/"]
+
 
 class Phase(db.Model):
     __tablename__ = "core_phase"
@@ -144,6 +161,11 @@ class Phase(db.Model):
     settings: Mapped[dict] = mapped_column(JSON, default=dict)
 
     project: Mapped[Project] = relationship(back_populates="phases")
+
+    @staticmethod
+    def cache_scopes(row) -> list[str]:
+        """Phases are part of every page's header and participation notice (see :mod:`core.cache_scopes`)."""
+        return [f"p{row.project_id}/project/"]
 
     def state(self, at: datetime) -> PhaseState:
         """Upcoming before ``start``, active from ``start`` up to (not including) ``end``."""
@@ -167,6 +189,8 @@ class Follow(db.Model):
     """
 
     __tablename__ = "core_follow"
+    #: Following changes no page a reader sees (core.cache_scopes).
+    changes_no_content = True
     __table_args__ = (UniqueConstraint("user_id", "project_id", name="uq_core_follow_user_project"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -178,7 +202,22 @@ class Follow(db.Model):
     project: Mapped[Project] = relationship()
 
 
-CORE_MODELS = [User, Project, ProjectRole, Phase, Follow]
+class CacheScope(db.Model):
+    """A counter per thing readers see, bumped by every write to it (see :mod:`core.cache_scopes`).
+
+    ``key`` is a path ("p7/commenting.document:2/chapter:3/"); readers sum the
+    counters under a prefix, so keys compare byte by byte (collation "C" on PostgreSQL).
+    """
+
+    __tablename__ = "core_cache_scope"
+
+    key: Mapped[str] = mapped_column(String(255).with_variant(String(255, collation="C"), "postgresql"),
+                                     primary_key=True)
+    version: Mapped[int] = mapped_column(BigInteger, default=1)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: now())
+
+
+CORE_MODELS = [User, Project, ProjectRole, Phase, Follow, CacheScope]
 
 
 def load_user_by_session_id(session_id: str) -> User | None:

@@ -201,6 +201,9 @@ class ItemType:
     statuses: tuple[tuple[str, Any], ...] = ()
     status: Callable[[Any], str | None] | None = None
     set_status: Callable[[Any, str | None], None] | None = None
+    #: ``cache_scope(item_id)``: where the item sits below its project for cached pages
+    #: ("commenting.document:2/chapter:3/paragraph:5"; default ``"<type>:<id>"``), see core/cache_scopes.py.
+    cache_scope: Callable[[int], str] | None = None
     plugin: str = ""
 
     def title_of(self, item: Any) -> str:

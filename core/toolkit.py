@@ -41,8 +41,11 @@ What is here, by topic:
 - requests: ``is_htmx``, ``wants_fragment``, ``render_page_or_fragment``, ``parse_int``,
   ``MAX_PAGE``, ``safe_next`` and ``same_site_path`` (the one safe-redirect helper), ``posting_limit``,
   ``ConfirmForm`` (a CSRF-protected button), ``reorder`` (move a thing up or down among its
-  siblings: phases, chapters, questions), ``cached_fragment``, ``anonymous_page``,
-  ``bump_content_version``;
+  siblings: phases, chapters, questions), ``cached_fragment``, ``anonymous_page``, ``cache_versions``;
+- cache scopes (``core/cache_scopes.py``): ``project_scope``, ``header_scope``, ``item_scope`` name what
+  a cached fragment shows, ``version_of(prefix)`` says whether anything under one changed;
+  ``touch_cache_scopes`` for the rare write the core cannot see, ``bump_content_version(project)``
+  to outdate every cached page of a project;
 - command line: ``write_export`` and ``export_options`` (a plugin's ``export`` shortcut writes CSV or XLSX like
   ``mitsprache export``, with ``--lang`` and ``--dialect``); ``time_header`` marks an export's time columns;
 - words: ``gettext``/``_``, ``ngettext``, ``lazy_gettext``/``_l`` (Flask-Babel);
@@ -60,7 +63,9 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from . import hookimpl
-from .cache import anonymous_page, bump_content_version, cached_fragment
+from .cache import anonymous_page, cache_versions, cached_fragment
+from .cache_scopes import bump_content_version, header_scope, item_scope, project_scope, version_of
+from .cache_scopes import touch as touch_cache_scopes
 from .clock import now
 from .export_cli import export_options, write_export
 from .extensions import db
@@ -160,7 +165,8 @@ __all__ = [
     "clean_html", "text_to_html", "plain_text", "excerpt",
     # requests
     "is_htmx", "wants_fragment", "render_page_or_fragment", "parse_int", "MAX_PAGE", "safe_next", "same_site_path",
-    "posting_limit", "ConfirmForm", "reorder", "cached_fragment", "anonymous_page", "bump_content_version",
+    "posting_limit", "ConfirmForm", "reorder", "cached_fragment", "anonymous_page", "cache_versions", "project_scope",
+    "header_scope", "item_scope", "touch_cache_scopes", "bump_content_version", "version_of",
     "write_export", "export_options",
     # words
     "gettext", "_", "ngettext", "lazy_gettext", "_l",

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from core.toolkit import ItemType
 
 from . import services
-from .models import CHAPTER, PARAGRAPH
+from .models import CHAPTER, PARAGRAPH, chapter_scope_path, paragraph_path
 
 __all__ = ["CHAPTER", "PARAGRAPH", "item_types"]
 
@@ -21,7 +21,9 @@ def item_types() -> list[ItemType]:
     # "responses": after the consultation the organisation answers a paragraph's whole discussion.
     return [
         ItemType(PARAGRAPH, _l("Paragraph"), load=services.load_paragraphs, url=services.paragraph_url,
-                 title=services.paragraph_title, offers=frozenset({"comments", "responses"}), plural=_l("Paragraphs")),
+                 title=services.paragraph_title, offers=frozenset({"comments", "responses"}), plural=_l("Paragraphs"),
+                 cache_scope=paragraph_path),
         ItemType(CHAPTER, _l("Chapter"), load=services.load_chapters, url=services.chapter_url,
-                 title=services.chapter_title, offers=frozenset({"comments"}), plural=_l("Chapters")),
+                 title=services.chapter_title, offers=frozenset({"comments"}), plural=_l("Chapters"),
+                 cache_scope=chapter_scope_path),
     ]

@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.toolkit import db, now, Project, UTCDateTime
+from core.toolkit import db, now, Project, project_scope, UTCDateTime
 
 
 #: The item types of a draft (see items.py), also the ``target_type`` of their comments.
@@ -36,6 +36,11 @@ class Document(db.Model):
         back_populates="document", order_by="Chapter.position", cascade="all, delete-orphan", passive_deletes=True
     )
 
+    @staticmethod
+    def cache_scopes(row) -> list[str]:
+        """Everything of a document is below its scope (core/cache_scopes.py), so its contents see every change."""
+        return [project_scope(row.project_id, f"commenting.document:{row.id}")]
+
     def __repr__(self) -> str:
         return f"<Document {self.id} {self.title!r}>"
 
@@ -58,6 +63,10 @@ class Chapter(db.Model):
         back_populates="chapter", order_by="Paragraph.position", cascade="all, delete-orphan", passive_deletes=True
     )
 
+    @staticmethod
+    def cache_scopes(row) -> list[str]:
+        return [project_scope(row.project_id, chapter_path(row.document_id, row.id))]
+
     def __repr__(self) -> str:
         return f"<Chapter {self.id} {self.title!r}>"
 
@@ -75,8 +84,33 @@ class Paragraph(db.Model):
     chapter: Mapped[Chapter] = relationship(back_populates="paragraphs")
     project: Mapped[Project] = relationship()
 
+    @staticmethod
+    def cache_scopes(row) -> list[str]:
+        chapter = db.session.get(Chapter, row.chapter_id)
+        if chapter is None:  # deleted with its chapter, whose scope covers it
+            return []
+        return [project_scope(row.project_id, chapter_path(chapter.document_id, chapter.id), f"paragraph:{row.id}")]
+
     def __repr__(self) -> str:
         return f"<Paragraph {self.id}>"
+
+
+def chapter_path(document_id: int, chapter_id: int) -> str:
+    """Where a chapter sits below its project for cached pages: inside its document."""
+    return f"commenting.document:{document_id}/chapter:{chapter_id}"
+
+
+def paragraph_path(paragraph_id: int) -> str | None:
+    """A paragraph's place for cached pages (``ItemType.cache_scope``); usually loaded already, so no query."""
+    paragraph = db.session.get(Paragraph, paragraph_id)
+    chapter = db.session.get(Chapter, paragraph.chapter_id) if paragraph is not None else None
+    return f"{chapter_path(chapter.document_id, chapter.id)}/paragraph:{paragraph_id}" if chapter else None
+
+
+def chapter_scope_path(chapter_id: int) -> str | None:
+    """A chapter's place for cached pages (``ItemType.cache_scope``)."""
+    chapter = db.session.get(Chapter, chapter_id)
+    return chapter_path(chapter.document_id, chapter.id) if chapter is not None else None
 
 
 MODELS = [Document, Chapter, Paragraph]

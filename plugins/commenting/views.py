@@ -11,8 +11,8 @@ from flask_babel import ngettext
 from markupsafe import Markup
 
 from core.toolkit import (
-    active_phase_for, anonymous_page, cached_fragment, can, current_user, db, get_or_404, load_project,
-    participation_decision, render_page_or_fragment, reorder, require, wants_fragment,
+    active_phase_for, anonymous_page, cache_versions, cached_fragment, can, current_user, db, get_or_404,
+    load_project, participation_decision, project_scope, render_page_or_fragment, reorder, require, wants_fragment,
 )
 
 from plugins.comments import api as comments
@@ -22,7 +22,7 @@ from .items import CHAPTER, PARAGRAPH
 from .forms import ChapterForm, DeleteForm, DocumentForm, ImportForm, ParagraphForm
 from .importer import MarkdownImportError
 from .markup import html_to_markdown, markdown_to_html
-from .models import Chapter, Document, Paragraph
+from .models import Chapter, Document, Paragraph, chapter_path
 
 bp = Blueprint("commenting", __name__, url_prefix="/p/<slug>/documents")
 
@@ -144,7 +144,7 @@ def chapter(slug, chapter_id):
 
     The paragraphs and the contents are the same for every reader in the same
     situation (phase open or not, may edit or not), so they are rendered once
-    per content version and served from the fragment cache (core.cache); only
+    per version of what they show and served from the fragment cache (core.cache); only
     the header, the participation notice and the chapter discussion are per
     request. A cold render still costs a fixed number of queries.
     """
@@ -171,12 +171,16 @@ def chapter(slug, chapter_id):
     decision = participation["phase_decision"]
     key = ("commenting.chapter", current.id, bool(participation["active_phase"]), participation["may_manage"],
            decision.code, str(decision.reason))
+    # The body shows this chapter (its paragraphs' counts), the contents every chapter of the document.
+    body_scope = project_scope(project.id, chapter_path(doc.id, current.id))
+    contents_scope = project_scope(project.id, f"commenting.document:{doc.id}")
+    cache_versions(project, [body_scope, contents_scope])  # one query for the page and both fragments
 
     def page():
-        body = cached_fragment(key + ("body",), project,
-                               lambda: render_template("commenting/_chapter_body.html", **common, **data()))
-        contents = cached_fragment(key + ("toc",), project,
-                                   lambda: render_template("commenting/_chapter_toc.html", **common, **data()))
+        body = cached_fragment(key + ("body",), project, scopes=[body_scope],
+                               render=lambda: render_template("commenting/_chapter_body.html", **common, **data()))
+        contents = cached_fragment(key + ("toc",), project, scopes=[contents_scope],
+                                   render=lambda: render_template("commenting/_chapter_toc.html", **common, **data()))
         return render_template(
             "commenting/chapter.html", body=body, contents=contents,
             previous=chapters[index - 1] if index > 0 else None,
@@ -186,7 +190,7 @@ def chapter(slug, chapter_id):
             **common,
         )
 
-    return anonymous_page(key, project, page)
+    return anonymous_page(key, project, page, scopes=[body_scope, contents_scope])
 
 
 @bp.get("/paragraph/<int:paragraph_id>")

@@ -17,7 +17,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import joinedload
 
-from core.toolkit import Contribution, bump_content_version, db, excerpt, now
+from core.toolkit import Contribution, db, excerpt, now
 
 from .models import AGREE, DELETED, Comment, Report, Vote
 from .targets import discussable
@@ -94,10 +94,6 @@ def delete_data(user, mode: str) -> None:
     if mode != "remove":
         return
     own = select(Comment.id).where(Comment.author_id == user.id).scalar_subquery()
-    projects = set(db.session.scalars(select(Comment.project_id).where(Comment.author_id == user.id).distinct()))
-    projects |= set(db.session.scalars(
-        select(Comment.project_id).join(Vote, Vote.comment_id == Comment.id).where(Vote.user_id == user.id).distinct()
-    ))
     db.session.execute(delete(Vote).where(Vote.comment_id.in_(own)).execution_options(synchronize_session=False))
     db.session.execute(delete(Vote).where(Vote.user_id == user.id).execution_options(synchronize_session=False))
     db.session.execute(delete(Report).where(Report.user_id == user.id).execution_options(synchronize_session=False))
@@ -106,5 +102,3 @@ def delete_data(user, mode: str) -> None:
         .values(status=DELETED, text="", html="", moderator_remark=None, deleted_at=now())
         .execution_options(synchronize_session=False)
     )
-    for project_id in projects:
-        bump_content_version(project_id)

@@ -24,7 +24,7 @@ from flask import current_app, render_template, url_for
 from markupsafe import Markup
 from sqlalchemy import delete, func, select
 
-from core.toolkit import bump_content_version, db, ItemType
+from core.toolkit import db, item_scope, ItemType
 
 from .models import AGREE, DELETED, DISAGREE, Comment
 from .queries import vote_count
@@ -137,7 +137,8 @@ def thread_html(target_type: str, target_id: int, project, *, heading_level: int
     if target is None:  # the owner passed an id its own ``load`` does not know: nothing to cache by
         return Markup(render())
     key = ("comments.thread_html", target_type, target_id, sort, heading_level)
-    return Markup(cached_for_anonymous(key, target, project, render))
+    return Markup(cached_for_anonymous(key, target, project, render, scope=item_scope(target_type, target_id, project.id),
+                                       whole_response=False))
 
 
 def thread_url(target_type: str, target_id: int, **params: Any) -> str:
@@ -194,14 +195,12 @@ def delete_comments(target_type: str, target_id: int) -> int:
     caller commits. Returns how many comments went.
     """
     where = (Comment.target_type == target_type, Comment.target_id == target_id)
-    rows = db.session.execute(select(Comment.project_id, func.count(Comment.id)).where(*where).group_by(Comment.project_id)).all()
-    if not rows:
+    count = db.session.scalar(select(func.count(Comment.id)).where(*where))
+    if not count:
         return 0
     # Replies go with their parents through the foreign key cascade, so count before deleting.
     db.session.execute(delete(Comment).where(*where).execution_options(synchronize_session=False))
-    for project_id, _count in rows:
-        bump_content_version(project_id)
-    return sum(count for _project_id, count in rows)
+    return count
 
 
 def iter_comments(project_id: int, target_type: str | None = None) -> Iterator[CommentRow]:

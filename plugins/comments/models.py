@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, SmallInteger, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.toolkit import db, now, Project, User, UTCDateTime
+from core.toolkit import db, item_scope, now, Project, User, UTCDateTime
 
 VISIBLE, HIDDEN, DELETED = "visible", "hidden", "deleted"
 AGREE, DISAGREE = 1, -1
@@ -49,6 +49,11 @@ class Comment(db.Model):
     project: Mapped[Project] = relationship()
     author: Mapped[User] = relationship()
 
+    @staticmethod
+    def cache_scopes(row) -> list[str]:
+        """A comment changes its target's discussion (core/cache_scopes.py): ``…/<target>/comments/``."""
+        return [item_scope(row.target_type, row.target_id, row.project_id) + "comments/"]
+
     @property
     def is_reply(self) -> bool:
         return self.parent_id is not None
@@ -69,11 +74,19 @@ class Vote(db.Model):
     value: Mapped[int] = mapped_column(SmallInteger)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=lambda: now())
 
+    @staticmethod
+    def cache_scopes(row) -> list[str]:
+        """A vote changes the counts shown in its comment's discussion (the comment is usually loaded already)."""
+        comment = db.session.get(Comment, row.comment_id)
+        return Comment.cache_scopes(comment) if comment is not None else []
+
 
 class Report(db.Model):
     """A participant flags a comment for the moderators, once per comment."""
 
     __tablename__ = "comments_report"
+    #: Only moderators see reports, on pages never cached: readers' pages stay valid (core/cache_scopes.py).
+    changes_no_content = True
     __table_args__ = (UniqueConstraint("comment_id", "user_id", name="uq_comments_report_comment_user"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -94,6 +107,8 @@ class ModerationLog(db.Model):
     """Every moderation action: who did what to which comment, when and why."""
 
     __tablename__ = "comments_moderation_log"
+    #: The hidden or restored comment itself changes; its log entry is for moderators only.
+    changes_no_content = True
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("core_project.id", ondelete="CASCADE"), index=True)

@@ -11,7 +11,7 @@ import uuid
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.toolkit import bump_content_version, db, follow, now, text_to_html
+from core.toolkit import db, follow, now, text_to_html
 
 from . import notifications
 from .models import DELETED, HIDDEN, VISIBLE, Comment, ModerationLog, Report, Vote
@@ -91,15 +91,12 @@ def delete_comment(comment: Comment) -> None:
     comment.html = ""
     comment.deleted_at = now()
     db.session.execute(delete(Vote).where(Vote.comment_id == comment.id))
-    bump_content_version(comment.project_id)
     db.session.commit()
 
 
 def set_vote(comment: Comment, user, value: int) -> None:
     """Agree (1), disagree (-1) or withdraw (0); one vote per user and comment."""
-    comment_id, user_id, project_id = comment.id, user.id, comment.project_id
-    # Votes have no project_id of their own: tell cached pages of the project that counts changed.
-    bump_content_version(project_id)
+    comment_id, user_id = comment.id, user.id
     if value == 0:
         db.session.execute(delete(Vote).where(Vote.comment_id == comment_id, Vote.user_id == user_id))
         db.session.commit()
@@ -110,7 +107,6 @@ def set_vote(comment: Comment, user, value: int) -> None:
     if changed:
         db.session.commit()
         return
-    bump_content_version(project_id)
     db.session.add(Vote(comment_id=comment_id, user_id=user_id, value=value))
     try:
         db.session.commit()
@@ -120,7 +116,6 @@ def set_vote(comment: Comment, user, value: int) -> None:
         db.session.execute(
             update(Vote).where(Vote.comment_id == comment_id, Vote.user_id == user_id).values(value=value)
         )
-        bump_content_version(project_id)
         db.session.commit()
 
 

@@ -448,19 +448,21 @@ def root_with_replies(root: Comment, *, is_moderator: bool = False, skip: int = 
 
 
 
-def cached_for_anonymous(key: tuple, target: Any, project: Any, render: Callable[[], str]) -> str:
+def cached_for_anonymous(key: tuple, target: Any, project: Any, render: Callable[[], str], *,
+                         scope: str, whole_response: bool = True) -> str:
     """``render()``, served from ``core.cache`` for anonymous readers (whole pages and fragments).
 
-    What an anonymous reader sees of a thread depends only on the data (the project's
-    content version), the language, the URL and the headers that pick the template (both
-    part of ``key``), the page the widget sits in (``current_path()``, for the log-in
+    What an anonymous reader sees of a thread depends only on the data (``scope``,
+    the target's cache scope: its comments, votes and the target itself), the
+    language, the URL and the headers that pick the template (both part of ``key``), the page the widget sits in (``current_path()``, for the log-in
     link) and the phase: the participation notice says "log in" while a phase is open and
     "Participation ended on …" after it; that decision is part of the key, as it changes
     with the clock, not with the data. Logged-in readers see their own votes and buttons
-    and a CSRF token, so they always get a fresh rendering.
+    and a CSRF token, so they always get a fresh rendering. ``whole_response``: the HTML
+    is the response (an ETag fits it), not a widget inside another page.
     """
     if getattr(current_user, "is_authenticated", False):
         return render()
     create = can(current_user, "comment.create", target, project=project)
     full_key = (*key, bool(create), create.code, str(create.reason), current_path())
-    return anonymous_page(full_key, project, render)
+    return anonymous_page(full_key, project, render, scopes=[scope], whole_response=whole_response)

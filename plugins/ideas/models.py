@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.toolkit import _l, db, now, Project, text_to_html, User, UTCDateTime
+from core.toolkit import _l, db, item_scope, now, Project, text_to_html, User, UTCDateTime
 
 TITLE_MAX = 160
 DESCRIPTION_MAX = 5000
@@ -84,6 +84,11 @@ class Idea(db.Model):
     author: Mapped[User] = relationship(foreign_keys=[author_id])
     category: Mapped[Category | None] = relationship()
     hidden_by: Mapped[User | None] = relationship(foreign_keys=[hidden_by_id])
+
+    @staticmethod
+    def cache_scopes(row) -> list[str]:
+        """An idea's own scope holds its discussion too (core/cache_scopes.py): hiding it hides that."""
+        return [item_scope("idea", row.id, row.project_id)]
 
     @property
     def is_hidden(self) -> bool:

@@ -19,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.toolkit import Project, User, UTCDateTime, db, now, text_to_html
+from core.toolkit import Project, User, UTCDateTime, db, item_scope, now, text_to_html
 
 from . import facets
 
@@ -196,6 +196,11 @@ class Challenge(FacetsMixin, db.Model):
     def tried_html(self):
         return text_to_html(self.tried)
 
+    @staticmethod
+    def cache_scopes(row) -> list[str]:
+        """Its own scope holds its discussion too (core/cache_scopes.py); the catalogue reads the whole project."""
+        return [item_scope("challenge", row.id, row.project_id)]
+
     def __repr__(self) -> str:
         return f"<Challenge {self.id} {self.title!r}>"
 
@@ -266,6 +271,11 @@ class Initiative(FacetsMixin, db.Model):
     @property
     def description_html(self):
         return text_to_html(self.description)
+
+    @staticmethod
+    def cache_scopes(row) -> list[str]:
+        """Its own scope holds its discussion too (core/cache_scopes.py); the catalogue reads the whole project."""
+        return [item_scope("initiative", row.id, row.project_id)]
 
     def __repr__(self) -> str:
         return f"<Initiative {self.id} {self.name!r}>"

@@ -20,8 +20,8 @@ Both take ``weights=`` (default: the project's, :func:`project_weights`, read fr
 They need an app context and run a fixed number of queries whatever the size
 of the catalogue: the project's weights and content version, the viewer's
 fields and one full-text search; the candidates' profiles are kept in memory
-per process and project until the project's ``content_version`` moves (every
-write to the project does), then reloaded in two queries (see "Loading" below
+per process and project until the version of the project's cache scope moves
+(every write to the project does, core/cache_scopes.py), then reloaded in two queries (see "Loading" below
 for why there is no SQL prefilter). Whether a person wants suggestions at all
 (:class:`.models.Preference`) is the caller's to check.
 
@@ -552,8 +552,8 @@ def rank(viewer: Profile, candidates: Iterable[Profile], weights: Weights = DEFA
 # benchmark's catalogue (bench/matchmaking.py), such a filter kept 93 % of the initiatives: with
 # 17 SDGs, a dozen fields and a few target groups, nearly every pair shares something. Loading
 # them took twice as long as scoring them. So each process keeps the project's profiles in
-# memory and reloads them (one query for the items, one for their fields) when the project's
-# ``content_version`` moves, which every write to the project does (core.cache); a call then
+# memory and reloads them (one query for the items, one for their fields) when the version of
+# the project's cache scope moves, which every write to the project does (core.cache_scopes); a call then
 # costs a version check, the viewer's fields, one full-text search and the scoring.
 
 #: Text relevance comes from the best this many full-text hits; the rest count 0.
@@ -649,9 +649,9 @@ class _Catalogue:
 def _catalogue(project_id: int) -> _Catalogue:
     from flask import current_app
 
-    from core.toolkit import Project
+    from core.toolkit import project_scope, version_of
 
-    version = db.session.scalar(db.select(Project.content_version).where(Project.id == project_id))
+    version = version_of(project_scope(project_id))
     store = current_app.extensions.setdefault(_CACHE, {})
     catalogue = store.get(project_id)
     if catalogue is None or catalogue.version != version:

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from sqlalchemy.orm import joinedload
 
-from core.toolkit import Contribution, Phase, bump_content_version, db
+from core.toolkit import Contribution, Phase, db
 
 from .models import Answer, Ballot, Option, Poll, Question, Response, Vote
 from .services.rating import mode_of
@@ -99,12 +99,7 @@ def delete_data(user, mode: str) -> None:
                        .execution_options(synchronize_session=False))
     if mode != "remove":
         return
-    projects = set(db.session.scalars(
-        select(Phase.project_id).join(Vote, Vote.phase_id == Phase.id).where(Vote.user_id == user.id).distinct()
-    ))
     db.session.execute(delete(Vote).where(Vote.user_id == user.id).execution_options(synchronize_session=False))
     db.session.execute(delete(Ballot).where(Ballot.user_id == user.id).execution_options(synchronize_session=False))
     db.session.execute(delete(Answer).where(Answer.response_id.in_(own)).execution_options(synchronize_session=False))
     db.session.execute(delete(Response).where(Response.user_id == user.id).execution_options(synchronize_session=False))
-    for project_id in projects:
-        bump_content_version(project_id)

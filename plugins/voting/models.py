@@ -17,13 +17,19 @@ from datetime import datetime
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.toolkit import db, now, Project, UTCDateTime
+from core.toolkit import db, item_scope, now, Phase, Project, project_scope, UTCDateTime
 
 
 class Vote(db.Model):
     """A user's vote on another plugin's item in one rating phase: +1 (support, up) or -1 (down)."""
 
     __tablename__ = "voting_vote"
+
+    @staticmethod
+    def cache_scopes(row) -> list[str]:
+        """A vote changes what its item's page shows (core/cache_scopes.py); the phase is loaded already."""
+        phase = db.session.get(Phase, row.phase_id)
+        return [item_scope(row.item_type, row.item_id, phase.project_id) + "votes/"] if phase is not None else []
     __table_args__ = (
         UniqueConstraint("phase_id", "item_type", "item_id", "user_id", name="uq_voting_vote_once"),
         CheckConstraint("value IN (-1, 1)", name="ck_voting_vote_value"),
@@ -44,6 +50,8 @@ class Ballot(db.Model):
     """One row per user and rating phase; locked while the user's votes in that phase change."""
 
     __tablename__ = "voting_ballot"
+    #: A lock and a counter for the voter, nothing readers see.
+    changes_no_content = True
     __table_args__ = (UniqueConstraint("phase_id", "user_id", name="uq_voting_ballot"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,6 +64,10 @@ class Poll(db.Model):
     """A project's poll (at most one per project), answered during the project's ``poll`` phases."""
 
     __tablename__ = "voting_poll"
+
+    @staticmethod
+    def cache_scopes(row) -> list[str]:
+        return [project_scope(row.project_id, f"voting.poll:{row.id}")]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("core_project.id", ondelete="CASCADE"), unique=True)
@@ -71,6 +83,10 @@ class Poll(db.Model):
 
 class Question(db.Model):
     __tablename__ = "voting_question"
+
+    @staticmethod
+    def cache_scopes(row) -> list[str]:
+        return poll_scopes(row.poll_id)
     __table_args__ = (
         CheckConstraint("kind IN ('single', 'multiple', 'text')", name="ck_voting_question_kind"),
         CheckConstraint("min_choices >= 0 AND max_choices >= 0", name="ck_voting_question_choices"),
@@ -108,6 +124,11 @@ class Question(db.Model):
 class Option(db.Model):
     __tablename__ = "voting_option"
 
+    @staticmethod
+    def cache_scopes(row) -> list[str]:
+        question = db.session.get(Question, row.question_id)
+        return poll_scopes(question.poll_id) if question is not None else []
+
     id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = mapped_column(ForeignKey("voting_question.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -120,6 +141,10 @@ class Response(db.Model):
     """One person's answer set for a poll; replaced as a whole when they change their answers."""
 
     __tablename__ = "voting_response"
+
+    @staticmethod
+    def cache_scopes(row) -> list[str]:
+        return poll_scopes(row.poll_id)
     __table_args__ = (UniqueConstraint("poll_id", "user_id", name="uq_voting_response_once"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -133,6 +158,11 @@ class Answer(db.Model):
     """A chosen option (``option_id``) or a free text (``text``) within a response."""
 
     __tablename__ = "voting_answer"
+
+    @staticmethod
+    def cache_scopes(row) -> list[str]:
+        question = db.session.get(Question, row.question_id)
+        return poll_scopes(question.poll_id) if question is not None else []
     __table_args__ = (
         UniqueConstraint("response_id", "question_id", "option_id", name="uq_voting_answer_option"),
         CheckConstraint("option_id IS NOT NULL OR text IS NOT NULL", name="ck_voting_answer_content"),
@@ -146,3 +176,9 @@ class Answer(db.Model):
 
 
 MODELS = [Vote, Ballot, Poll, Question, Option, Response, Answer]
+
+
+def poll_scopes(poll_id: int) -> list[str]:
+    """The scope of a poll's results (core/cache_scopes.py): questions, options and answers change them."""
+    poll = db.session.get(Poll, poll_id)
+    return Poll.cache_scopes(poll) if poll is not None else []

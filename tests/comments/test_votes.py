@@ -119,14 +119,14 @@ def test_concurrent_posts_with_one_token_store_one_comment(world, login):
     assert {r.headers["Location"] for r in results} == {f"{world.thread}#comment-{stored[0].id}"}
 
 
-def test_votes_mark_cached_pages_of_the_project_outdated(world, login):
-    from core.models import Project
+def test_votes_mark_the_threads_cached_pages_outdated(world, login):
+    from core.cache_scopes import item_scope, version_of
 
     cid = seed(world.app, world, world.people.anna, "Zwischengespeichert")
 
     def version():
-        with world.app.app_context():
-            return db.session.get(Project, world.ids.project).content_version
+        with world.app.test_request_context():
+            return version_of(item_scope("note", world.note, world.ids.project))
 
     before = version()
     ben = login(world.app, world.people.ben)

@@ -160,13 +160,14 @@ def test_old_database_that_differs_from_the_models_fails_clearly(make_app, reope
     old = make_app(plugins=["comments"])
     with old.app_context(), db.engine.begin() as connection:
         connection.execute(text("DROP TABLE alembic_version"))
-        connection.execute(text("ALTER TABLE core_project DROP COLUMN content_version"))
+        connection.execute(text("ALTER TABLE core_project DROP COLUMN is_public"))
         # As an old create_all made it: without the columns of later core revisions either.
         connection.execute(text("ALTER TABLE core_user DROP COLUMN session_version"))
         connection.execute(text("ALTER TABLE core_user DROP COLUMN email_confirmed_at"))
         connection.execute(text("ALTER TABLE core_user DROP COLUMN deleted_at"))
         connection.execute(text("DROP TABLE core_follow"))
-        for table in ("core_notification", "core_notification_preference", "core_delivery", "core_phase_result"):
+        for table in ("core_notification", "core_notification_preference", "core_delivery", "core_phase_result",
+                      "core_cache_scope"):
             connection.execute(text(f"DROP TABLE {table}"))
     with pytest.raises(RuntimeError, match="do not match the models"):
         reopen(old, ["comments"])

@@ -7,7 +7,7 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core.toolkit import db, MAX_PAGE, parse_int, posting_limit, require, wants_fragment
+from core.toolkit import db, item_scope, MAX_PAGE, parse_int, posting_limit, require, wants_fragment
 
 from .. import services
 from ..api import thread_url
@@ -48,7 +48,8 @@ def thread(target_type: str, target_id: int):
         view.focus_sort = focus_sort
         return render_template(template, thread=view, target=target, commentable=commentable)
 
-    html = cached_for_anonymous(("comments.thread", target_type, target_id, template, sort, page), target, target.project, render)
+    html = cached_for_anonymous(("comments.thread", target_type, target_id, template, sort, page), target, target.project,
+                                render, scope=item_scope(target_type, target_id, target.project.id))
     response = make_response(html)
     response.vary.add("HX-Request")
     return response
@@ -73,7 +74,8 @@ def more(target_type: str, target_id: int):
         return render_template("comments/_page.html", thread=view)
 
     key = ("comments.more", target_type, target_id, sort, page, after.id if after else None)
-    html = cached_for_anonymous(key, target, target.project, render)
+    html = cached_for_anonymous(key, target, target.project, render,
+                                scope=item_scope(target_type, target_id, target.project.id))
     response = make_response(html)
     response.vary.add("HX-Request")
     return response

@@ -1,0 +1,100 @@
+"""HTTP caching of anonymous pages: ETag, 304 Not Modified and a few seconds in a reverse proxy.
+
+During a deadline rush most readers are anonymous and read the same pages. A
+page served by :func:`core.cache.anonymous_page` gets
+
+* an ``ETag`` built from what the page shows (the versions of its scopes), the
+  release, the language, the URL and the page's key (phase state) and the last
+  phase boundary the clock passed, so a phase that ends changes it without any
+  write;
+* ``Last-Modified``: the last write to what it shows, or the last phase
+  boundary, whichever is later;
+* ``Cache-Control: public, max-age=0, s-maxage=10, stale-while-revalidate=30``:
+  browsers ask again each time (cheaply, with ``If-None-Match``), a proxy may
+  answer for a few seconds — never past the next phase boundary, so nobody is
+  shown an open phase after its deadline;
+* ``Vary: Cookie, Accept-Language, HX-Request``: logged-in readers (who have a
+  cookie), other languages and htmx fragments are kept apart.
+
+A request whose ``If-None-Match`` matches is answered with 304 before the page
+is rendered: it costs the project, the version query and nothing else. Pages
+for logged-in readers, pages with a CSRF token and responses that set a cookie
+get none of this. ``HTTP_CACHE_SECONDS`` and ``HTTP_STALE_SECONDS`` configure
+the two durations; docs/caching.md shows an nginx configuration.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from flask import Flask, abort, current_app, g, make_response, request, session
+from flask_babel import get_locale
+from flask_login import current_user
+
+from .clock import now
+
+_PAGE = "_mitsprache_http_cache"
+
+DEFAULTS = {"HTTP_CACHE_SECONDS": 10, "HTTP_STALE_SECONDS": 30}
+
+
+def phase_boundaries(project: Any, at: datetime) -> tuple[datetime | None, datetime | None]:
+    """The last phase start or end before ``at`` and the next one after it."""
+    moments = [moment for phase in project.phases for moment in (phase.start, phase.end)]
+    past = [moment for moment in moments if moment <= at]
+    future = [moment for moment in moments if moment > at]
+    return (max(past) if past else None, min(future) if future else None)
+
+
+def validate(key: tuple, project: Any, versions: dict[str, tuple[int, Any]], release: str) -> None:
+    """Remember the page's validators for the response; answer 304 at once when the client has them."""
+    at = now()
+    passed, upcoming = phase_boundaries(project, at)
+    parts = (release, str(get_locale()), request.headers.get("HX-Request", ""), key,
+             sorted((scope, total) for scope, (total, _changed) in versions.items()), passed)
+    etag = hashlib.sha1(repr(parts).encode()).hexdigest()[:24]
+    changes = [changed for _total, changed in versions.values() if changed is not None]
+    modified = max([*changes, *([passed] if passed else []), project.created_at])
+    g.setdefault(_PAGE, {"etag": etag, "modified": modified, "until": upcoming, "at": at})
+    if request.method in ("GET", "HEAD") and request.if_none_match.contains_weak(etag):
+        response = make_response("", 304)
+        _public(response, g.get(_PAGE))
+        abort(response)
+
+
+def _public(response, page: dict) -> None:
+    config = current_app.config
+    fresh, stale = config["HTTP_CACHE_SECONDS"], config["HTTP_STALE_SECONDS"]
+    if page["until"] is not None:  # a proxy must not answer past the next phase boundary
+        left = max(int((page["until"] - page["at"]).total_seconds()), 0)
+        fresh = min(fresh, left)
+        stale = min(stale, left - fresh)
+    response.set_etag(page["etag"], weak=True)
+    response.last_modified = page["modified"]
+    response.cache_control.public = True
+    response.cache_control.max_age = 0
+    response.cache_control.s_maxage = fresh
+    response.cache_control.stale_while_revalidate = stale
+    response.vary.update(("Cookie", "Accept-Language", "HX-Request"))
+
+
+def add_headers(response):
+    """``after_request``: validators and proxy caching for an anonymous page that is the same for everyone."""
+    page = g.get(_PAGE)
+    if (page is None or response.status_code != 200 or request.method not in ("GET", "HEAD")
+            or getattr(current_user, "is_authenticated", False) or g.get(UNSHAREABLE)
+            or session.modified or "Set-Cookie" in response.headers):
+        return response
+    _public(response, page)
+    return response
+
+
+#: Set in ``g`` when the page holds something of one reader (a CSRF token): no public caching.
+UNSHAREABLE = "_mitsprache_unshareable"
+
+
+def init_app(app: Flask) -> None:
+    for key, value in DEFAULTS.items():
+        app.config.setdefault(key, value)
+    app.after_request(add_headers)
