@@ -1,24 +1,13 @@
 """Responses written from many threads at once: every stored row is exactly its own, one per item."""
 from __future__ import annotations
 
-import sys
-
-import pytest
-
 from core.extensions import db
 from core.sanitize import clean_html
 from core.testing import run_at_once
 from tests.responses.conftest import response_url
+from tests.security.test_sanitizer_threads import switch_often  # noqa: F401  (the fixture: threads switch often)
 
 THREADS = 8
-
-
-@pytest.fixture
-def switch_often():
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(1e-6)
-    yield
-    sys.setswitchinterval(before)
 
 
 def _text(index: int, n: int) -> str:
