@@ -11,6 +11,7 @@ from markupsafe import Markup
 from .clock import now
 from .policy import can as policy_can
 from .policy import known_phases
+from .publication import unpublished_states
 from .sanitize import excerpt
 from .timefmt import format_day, format_moment
 
@@ -88,6 +89,7 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(item_sections)
     app.add_template_global(item_print_sections)
     app.add_template_global(known_phases)
+    app.add_template_global(unpublished_states)
     app.add_template_global(now)
     from .notifications.views import header_count
 

@@ -10,7 +10,7 @@ from ..clock import now
 from ..extensions import db
 from ..following import is_following
 from ..models import PhaseState, Project, ProjectRole
-from ..policy import known_phases
+from ..policy import known_phases, load_roles
 from ..toolkit import load_project
 
 bp = Blueprint("projects", __name__)
@@ -42,7 +42,9 @@ def project_state(project: Project, at) -> PhaseState:
 def home():
     at = now()
     groups = {state: [] for state in PhaseState}
-    for project in visible_projects():
+    projects = visible_projects()
+    load_roles(current_user, projects)  # the "Private"/"Draft" badges ask who manages each project
+    for project in projects:
         groups[project_state(project, at)].append(project)
     return render_template("projects/home.html", groups=groups, at=at)
 

@@ -5,7 +5,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from core.toolkit import db, Project, write_export
+from core.toolkit import _, db, export_options, Project, write_export
 
 from .exports import KEY
 from .importer import MarkdownImportError
@@ -40,21 +40,23 @@ def _import(slug: str, file, document_id: int | None) -> None:
         document = db.session.get(Document, document_id)
         if document is None or document.project_id != project.id:
             raise click.ClickException(f"Project '{slug}' has no document {document_id}.")
+    warnings: list[str] = []
     try:
-        result = import_markdown(project, file.read(), document)
+        result = import_markdown(project, file.read(), document, warnings)
     except MarkdownImportError as exc:
         db.session.rollback()
         raise click.ClickException(str(exc)) from exc
     db.session.commit()
     paragraphs = sum(len(c.paragraphs) for c in result.chapters)
     click.echo(f"Imported “{result.title}” (document {result.id}): {len(result.chapters)} chapters, {paragraphs} paragraphs.")
+    for warning in warnings:
+        click.echo(f"{_('Warning')}: {warning}", err=True)
 
 
 @commenting_group.command("export")
 @click.argument("slug")
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write (default: standard output for CSV).")
+@export_options
 @with_appcontext
-def export_command(slug: str, fmt: str, output: str | None) -> None:
+def export_command(slug: str, fmt: str, output: str | None, lang: str | None, dialect: str | None) -> None:
     """Export every comment of project SLUG (the "All comments" table)."""
-    write_export(slug, KEY, fmt, output)
+    write_export(slug, KEY, fmt, output, lang=lang, dialect=dialect)

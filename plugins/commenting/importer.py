@@ -91,6 +91,9 @@ class ParsedDocument:
     title: str
     preamble_html: str = ""
     chapters: list[ParsedChapter] = field(default_factory=list)
+    #: Localized notes on what was imported but probably not meant that way (an empty chapter):
+    #: the import goes ahead, and the page or command shows them.
+    warnings: list[str] = field(default_factory=list)
 
     @property
     def paragraph_count(self) -> int:
@@ -303,10 +306,13 @@ def parse(source: str | bytes) -> ParsedDocument:
             continue
         _append(chapters, preamble, pending_heading + html)
         pending_heading, pending_texts = "", []
+    warnings = []
     if chapters and not chapters[-1].paragraphs:
-        raise MarkdownImportError(
-            _("Line %(line)d: the chapter “%(title)s” has no text. Add its text below the heading, or remove "
-              "the heading.", line=chapters[-1].line, title=chapters[-1].title)
+        # A last heading without text is usually a section still to be written: import it, and say so.
+        warnings.append(
+            _("Line %(line)d: the chapter “%(title)s” has no text. It was imported empty, so people can only "
+              "comment on it as a whole. Add its text in the browser, or import the file again.",
+              line=chapters[-1].line, title=chapters[-1].title)
         )
     if pending_heading:
         _append(chapters, preamble, pending_heading)
@@ -318,11 +324,13 @@ def parse(source: str | bytes) -> ParsedDocument:
     if len(title) > TITLE_MAX:
         raise MarkdownImportError(_("The title is longer than %(max)d characters.", max=TITLE_MAX))
     if not chapters and not preamble:
-        raise MarkdownImportError(
-            _("The file has a title but no text, so there would be nothing to comment on. Add chapters "
-              "(“## …”) with their paragraphs below the title.")
+        # Like a document created in the browser: it exists, with nothing to comment on yet.
+        warnings.append(
+            _("The file has a title but no text, so the document is empty and there is nothing to comment on "
+              "yet. Add chapters in the browser, or import a file with chapters (“## …”) and their paragraphs.")
         )
-    document = ParsedDocument(title=title, preamble_html="".join(preamble), chapters=chapters)
+        return ParsedDocument(title=title, warnings=warnings)
+    document = ParsedDocument(title=title, preamble_html="".join(preamble), chapters=chapters, warnings=warnings)
     if not chapters:
         # No "##" at all: the whole text is one chapter, so people can comment on it.
         document.preamble_html = ""

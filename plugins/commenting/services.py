@@ -226,13 +226,18 @@ def fill(document: Document, parsed: ParsedDocument) -> Document:
     return document
 
 
-def import_markdown(project: Project, source: bytes | str, document: Document | None = None) -> Document:
+def import_markdown(project: Project, source: bytes | str, document: Document | None = None,
+                    warnings: list[str] | None = None) -> Document:
     """Create a document from Markdown, or replace the text of ``document`` if it has no comments.
 
     Raises :class:`MarkdownImportError` with a message for people; nothing is
-    changed then.
+    changed then. What was imported but looks unintended (an empty chapter, a
+    file with only a title) is appended to ``warnings``, localized, for the
+    page or command to show.
     """
     parsed = parse(source)
+    if warnings is not None:
+        warnings.extend(parsed.warnings)
     if document is None:
         document = create_document(project, parsed.title)
         return fill(document, parsed)

@@ -295,8 +295,9 @@ def _import(project, doc):
     form = ImportForm()
     error = None
     if form.validate_on_submit():
+        warnings: list[str] = []
         try:
-            result = services.import_markdown(project, form.file.data.read(), doc)
+            result = services.import_markdown(project, form.file.data.read(), doc, warnings)
         except MarkdownImportError as exc:
             db.session.rollback()
             error = str(exc)
@@ -311,6 +312,8 @@ def _import(project, doc):
                   paragraphs=ngettext("%(num)d paragraph", "%(num)d paragraphs", paragraphs)),
                 "success",
             )
+            for warning in warnings:
+                flash(warning, "warning")
             return redirect(url_for(".document", slug=project.slug, document_id=result.id))
     existing = services.comment_count_of_document(doc) if doc is not None else 0
     back = url_for(".document", slug=project.slug, document_id=doc.id) if doc else url_for(".index", slug=project.slug)
