@@ -24,8 +24,7 @@ def results_by_phase(project: Project) -> dict[int, PhaseResult]:
     """The project's saved results, by phase id, in one query; cached for the request."""
     cache = g.setdefault("_mitsprache_results", {})
     if project.id not in cache:
-        rows = db.session.scalars(
-            db.select(PhaseResult).join(Phase, Phase.id == PhaseResult.phase_id).where(Phase.project_id == project.id))
+        rows = db.session.scalars(db.select(PhaseResult).where(PhaseResult.project_id == project.id))
         cache[project.id] = {row.phase_id: row for row in rows}
     return cache[project.id]
 

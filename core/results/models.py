@@ -26,6 +26,9 @@ class PhaseResult(db.Model):
     __tablename__ = "core_phase_result"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    #: The phase's project, stored too: a project's results load in one query, and a write to a row
+    #: with a ``project_id`` outdates the project's cached pages (the "See the results" button).
+    project_id: Mapped[int] = mapped_column(ForeignKey("core_project.id", ondelete="CASCADE"), index=True)
     phase_id: Mapped[int] = mapped_column(ForeignKey("core_phase.id", ondelete="CASCADE"), unique=True)
     text_html: Mapped[str] = mapped_column(Text, default="")
     next_steps_html: Mapped[str] = mapped_column(Text, default="")

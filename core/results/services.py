@@ -20,7 +20,7 @@ def save_results(phase: Phase, text: str, next_steps: str = "", link_url: str = 
     if result is None:
         result = db.session.scalar(db.select(PhaseResult).where(PhaseResult.phase_id == phase.id))
     if result is None:
-        result = PhaseResult(phase_id=phase.id)
+        result = PhaseResult(phase_id=phase.id, project_id=phase.project_id)
         db.session.add(result)
     result.text_html = str(clean_html(text))
     result.next_steps_html = str(clean_html(next_steps))

@@ -135,7 +135,7 @@ def seed(demo) -> None:
 
     cycling = demo.project(
         "radverkehrsplan-innenstadt", "Radverkehrsplan Innenstadt – Entwurf",
-        "<p>Die Kommentierung ist abgeschlossen. Alle Beiträge bleiben lesbar; die Auswertung folgt.</p>",
+        "<p>Die Kommentierung ist abgeschlossen. Alle Beiträge bleiben lesbar; die Ergebnisse und die nächsten Schritte sind veröffentlicht.</p>",
     )
     ended = demo.days(-10)
     cycling_phase = demo.phase(cycling, "commenting", "Kommentierung des Entwurfs", ended - timedelta(days=14), ended)

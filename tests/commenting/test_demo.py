@@ -25,3 +25,18 @@ def test_demo_has_an_active_and_a_finished_consultation_with_comments(capp, logi
     assert "Comments are welcome until" in page
     page = client.get("/p/radverkehrsplan-innenstadt/documents").get_data(as_text=True)
     assert "Participation ended on" in page and "The text and all comments stay readable." in page
+
+
+def test_the_finished_cycling_plan_has_published_results(capp, login):
+    """Its "See the results" leads to the results page, with next steps, the revised draft and the figures."""
+    import re
+
+    with capp.test_request_context():
+        seed_demo()
+    client = login(capp)
+    project_page = client.get("/p/radverkehrsplan-innenstadt").get_data(as_text=True)
+    results_url = re.search(r'href="(/p/radverkehrsplan-innenstadt/results/\d+)">\s*See the results', project_page).group(1)
+    page = client.get(results_url).get_data(as_text=True)
+    assert "Preview" not in page and "Next steps" in page and "Fahrradstation" in page
+    assert 'href="https://www.example.org/radverkehrsplan-innenstadt-entwurf-2.pdf"' in page
+    assert "Comments on the draft" in page and "Comments per chapter" in page

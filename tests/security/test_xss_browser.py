@@ -32,6 +32,10 @@ STORED = {
     "core.ProjectForm.description": "project page (sanitized HTML), management page",
     "core.PhaseForm.title": "home page, project page, phase form",
     "core.PhaseForm.description": "project page (sanitized HTML), phase form",
+    "core.ResultsForm.text": "results page and summary report (sanitized HTML), results list (excerpt), results form",
+    "core.ResultsForm.next_steps": "results page and summary report (sanitized HTML), results form",
+    "core.ResultsForm.link_label": "results page and summary report (the link's text), results form",
+    "core.ResultsForm.link_url": "results page and summary report (a link; must be an http(s) address), results form",
     "comments.CommentForm.text": "threads, replies, permalinks, discussions loaded in place, reply page, queue",
     "comments.EditForm.text": "threads, edit form",
     "comments.ReportForm.text": "moderation queue",
@@ -73,7 +77,8 @@ ECHOED = {
 }
 
 #: Stored as HTML through the sanitizer's allow-list (not escaped first like comments or Markdown).
-SANITIZED_HTML = {"core.ProjectForm.description", "core.PhaseForm.description"}
+SANITIZED_HTML = {"core.ProjectForm.description", "core.PhaseForm.description", "core.ResultsForm.text",
+                  "core.ResultsForm.next_steps"}
 
 #: Text that is not a form field: the poll's free-text answers and the idea search.
 OTHER_INPUTS = ("voting.poll answer", "ideas search")

@@ -265,6 +265,21 @@ class Builder:
         self.plan.visits["anonymous"] += [f"/p/{slug}", f"/p/{slug}/poll"]  # the poll page names the phase
         self.plan.visits["initiator"] += [f"/p/{slug}/manage"] + [
             f"/p/{slug}/manage/phases/{ids[i]}" for i in BREAKOUT_INDEXES]
+        self.results(slug, ids)
+
+    def results(self, slug: str, phase_ids: list[int]) -> None:
+        """Results for each phase (one payload each); the team reads them as a preview, the form shows them again."""
+        for phase_id, template in zip(phase_ids, PAYLOADS):
+            link = "https://e.example/" + quote(self.plan.plant("core.ResultsForm.link_url", template))
+            _posted(self.client("initiator").post(f"/p/{slug}/manage/phases/{phase_id}/results", data={
+                "text": self.plan.plant("core.ResultsForm.text", template),
+                "next_steps": self.plan.plant("core.ResultsForm.next_steps", template),
+                "link_label": self.plan.plant("core.ResultsForm.link_label", template),
+                "link_url": link, "action": "save",
+            }), "results")
+            self.plan.visits["initiator"].append(f"/p/{slug}/results/{phase_id}")
+        self.plan.visits["initiator"] += [f"/p/{slug}/results", f"/p/{slug}/results/{phase_ids[0]}/report"] + [
+            f"/p/{slug}/manage/phases/{phase_ids[i]}/results" for i in BREAKOUT_INDEXES]
 
     # -- comments --------------------------------------------------------------
 

@@ -23,6 +23,7 @@ depends_on: Union[str, Sequence[str], None] = None
 def upgrade() -> None:
     op.create_table('core_phase_result',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=False),
     sa.Column('phase_id', sa.Integer(), nullable=False),
     sa.Column('text_html', sa.Text(), nullable=False),
     sa.Column('next_steps_html', sa.Text(), nullable=False),
@@ -31,10 +32,16 @@ def upgrade() -> None:
     sa.Column('published_at', sa.DateTime(), nullable=True),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['phase_id'], ['core_phase.id'], ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['project_id'], ['core_project.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('phase_id')
     )
+    with op.batch_alter_table('core_phase_result', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_core_phase_result_project_id'), ['project_id'], unique=False)
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('core_phase_result', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_core_phase_result_project_id'))
+
     op.drop_table('core_phase_result')
