@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import importlib
 import json
-import logging
 import os
 import re
 import subprocess
@@ -20,10 +19,8 @@ GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 
 
 @pytest.fixture
-def conf(tmp_path, monkeypatch):
-    """Import core.gunicorn_conf afresh for a deployment's settings; the root logger is restored after."""
-    root = logging.getLogger()
-    level, handlers = root.level, list(root.handlers)
+def conf(tmp_path, monkeypatch, root_logger):
+    """Import core.gunicorn_conf afresh for a deployment's settings (it sets up logging: restored after)."""
     monkeypatch.setenv("MITSPRACHE_INSTANCE", str(tmp_path / "instance"))
     monkeypatch.setenv("MITSPRACHE_SECRET_KEY", "x")
 
@@ -34,10 +31,7 @@ def conf(tmp_path, monkeypatch):
 
         return importlib.reload(core.gunicorn_conf)
 
-    yield load
-    for handler in [h for h in root.handlers if h not in handlers]:
-        root.removeHandler(handler)
-    root.setLevel(level)
+    return load
 
 
 def test_workers_threads_and_bind_come_from_the_environment(conf):
@@ -102,11 +96,9 @@ def test_several_workers_serve_probes_json_logs_and_metrics(tmp_path, unused_por
 
     metrics_port = unused_port + 1 if unused_port < 65000 else unused_port - 1
     instance = _instance(tmp_path, log_format="json", metrics=True, metrics_bind=f"127.0.0.1:{metrics_port}")
-    os.environ["MITSPRACHE_INSTANCE"] = str(instance)
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MITSPRACHE_INSTANCE", str(instance))
         assert CliRunner().invoke(build_cli(), ["db", "upgrade"]).exit_code == 0
-    finally:
-        os.environ.pop("MITSPRACHE_INSTANCE")
     server = _start(instance, unused_port)
     try:
         base = f"http://127.0.0.1:{unused_port}"

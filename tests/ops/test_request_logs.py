@@ -14,10 +14,8 @@ NGINX_ID = "3f9c2a0d5b7e4f1a9c8d7e6f5a4b3c2d"
 
 
 @pytest.fixture
-def json_log():
-    """configure_logging(json) into a buffer; the lines it wrote, parsed. Restores the root logger after."""
-    root = logging.getLogger()
-    level, handlers = root.level, list(root.handlers)
+def json_log(root_logger):
+    """configure_logging(json) into a buffer; the lines it wrote, parsed."""
     stream = io.StringIO()
 
     def lines():
@@ -27,11 +25,7 @@ def json_log():
         configure_logging({"LOG_FORMAT": "json", **settings}, stream=stream)
         return lines
 
-    yield setup
-    for handler in list(root.handlers):
-        if handler not in handlers:
-            root.removeHandler(handler)
-    root.setLevel(level)
+    return setup
 
 
 def test_every_answer_carries_a_fresh_request_id(make_app):
@@ -135,19 +129,12 @@ def test_htmx_error_messages_carry_the_reference_too(make_app):
     assert response.headers["X-Request-ID"] in response.get_data(as_text=True)
 
 
-def test_text_logs_carry_the_request_id_too(make_app):
+def test_text_logs_carry_the_request_id_too(make_app, root_logger):
     app = make_app(plugins=[])
-    root = logging.getLogger()
-    level, before = root.level, list(root.handlers)
     stream = io.StringIO()
-    try:
-        configure_logging({"LOG_FORMAT": "text"}, stream=stream)
-        configure_logging({"LOG_FORMAT": "text"}, stream=stream)  # a second call replaces, never doubles
-        request_id = app.test_client().get("/").headers["X-Request-ID"]
-    finally:
-        for handler in [h for h in root.handlers if h not in before]:
-            root.removeHandler(handler)
-        root.setLevel(level)
+    configure_logging({"LOG_FORMAT": "text"}, stream=stream)
+    configure_logging({"LOG_FORMAT": "text"}, stream=stream)  # a second call replaces, never doubles
+    request_id = app.test_client().get("/").headers["X-Request-ID"]
     request_lines = [line for line in stream.getvalue().splitlines() if "mitsprache.request" in line]
     assert len(request_lines) == 1 and f"[{request_id}] GET / 200" in request_lines[0]
 
