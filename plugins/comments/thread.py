@@ -1,9 +1,15 @@
 """Loading a thread for display with a fixed number of queries, whatever its size.
 
 One page of a thread costs: the target (owner plugin's ``load``), the top-level
-comments with their authors, the thread's comment count, the reply previews of
-all those comments (one window-function query, parents' authors joined), vote
-counts, the reader's own votes and reports, and for moderators the open reports.
+comments with their authors, the thread's comment count, the number of replies
+of each of them (one grouped query), vote counts, the reader's own votes and
+reports, and for moderators the open reports.
+
+Replies are not on the page: each comment shows "N replies", a link to its
+permalink page that htmx turns into loading them in place (``views.thread.replies``).
+The first page of a thread of 1,000 comments is then PER_PAGE comments, not
+PER_PAGE comments and their replies, and it renders in about the same time as a
+thread of 50.
 """
 from __future__ import annotations
 
@@ -11,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from flask import abort, current_app, request, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import format_decimal, get_locale, get_translations, gettext as _
+from flask_wtf.csrf import generate_csrf
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import and_, exists, func, or_, select
@@ -25,7 +32,6 @@ from .targets import visible_to_reader
 from .models import AGREE, DELETED, DISAGREE, HIDDEN, VISIBLE, Comment, Report, Vote
 
 PER_PAGE = 20
-REPLY_PREVIEW = 3
 SORTS = ("newest", "oldest", "agreed")
 DEFAULT_SORT = "newest"
 
@@ -128,6 +134,26 @@ class Links:
         return self._url("comments.vote", comment_id)
 
 
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """A phrase with a count, the count written in the reader's language (1.000 in German).
+
+    flask_babel's ``ngettext`` would put in the bare number for ``%(num)s``; the name is the
+    same so that ``make extract`` finds the phrases.
+    """
+    return get_translations().ngettext(singular, plural, n) % {"num": format_decimal(n)}
+
+
+#: The counted phrases of a comment, by kind (see :meth:`Reader.counted`).
+COUNTED: dict[str, Callable[[int], str]] = {
+    "number": lambda n: format_decimal(n),
+    "agree": lambda n: ngettext("%(num)s person agrees", "%(num)s people agree", n),
+    "disagree": lambda n: ngettext("%(num)s person disagrees", "%(num)s people disagree", n),
+    "replies": lambda n: ngettext("%(num)s reply", "%(num)s replies", n),
+    "show_replies": lambda n: ngettext("Show %(num)s reply", "Show %(num)s replies", n),
+    "more_replies": lambda n: ngettext("Show %(num)s more reply", "Show %(num)s more replies", n),
+}
+
+
 class Reader:
     """What the current reader may do with the comments of one thread, decided once per rendering.
 
@@ -151,6 +177,8 @@ class Reader:
         # Editing and deleting follow comment.create in the thread (see permissions.check).
         self._own = bool(self.user_id is not None and can(user, "comment.create", self.subject, project=self.project))
         self._links: Links | None = None
+        self._csrf: str | None = None
+        self._counted: dict[tuple[str, int], str] = {}
         self._fragments: dict[int, Markup] | None = None
 
     def shown_comments(self) -> list[Comment]:
@@ -177,6 +205,20 @@ class Reader:
         if self._links is None or self._links.back != self.back:  # ``back`` may be set after construction
             self._links = Links(self.back)
         return self._links
+
+    @property
+    def csrf(self) -> str:
+        """The CSRF token of every form of this rendering (``csrf_token()`` per comment costs a session lookup each)."""
+        if self._csrf is None:
+            self._csrf = generate_csrf()
+        return self._csrf
+
+    def counted(self, kind: str, n: int) -> str:
+        """ "3 people agree" and the like, translated once per number and rendering (most counts repeat)."""
+        text = self._counted.get((kind, n))
+        if text is None:
+            text = self._counted[(kind, n)] = COUNTED[kind](n)
+        return text
 
     def may_rate(self, comment: Comment) -> bool:
         return self._rate and comment.status == VISIBLE and comment.author_id != self.user_id
@@ -314,7 +356,18 @@ def load_top_level(target_type: str, target_id: int, sort: str, page: int,
     return [Entry(comment) for comment in rows[:PER_PAGE]], len(rows) > PER_PAGE
 
 
-def attach_replies(roots: list[Entry], *, skip: int = 0, limit: int | None = REPLY_PREVIEW) -> list[Entry]:
+def count_replies(roots: list[Entry]) -> None:
+    """How many replies each of ``roots`` has (deleted ones kept as placeholders included): one query."""
+    by_id = {entry.comment.id: entry for entry in roots}
+    if not by_id:
+        return
+    for root_id, n in db.session.execute(
+        select(Comment.root_id, func.count(Comment.id)).where(Comment.root_id.in_(list(by_id))).group_by(Comment.root_id)
+    ):
+        by_id[root_id].reply_count = n
+
+
+def attach_replies(roots: list[Entry], *, skip: int = 0, limit: int | None = None) -> list[Entry]:
     """Load replies of all ``roots`` in one query: the first ``limit`` after ``skip`` per root, oldest first."""
     by_id = {entry.comment.id: entry for entry in roots}
     if not by_id:
@@ -405,8 +458,8 @@ def build_thread(target_type, target_id, project, *, sort=None, page=1, heading_
     page = max(int(page or 1), 1)
     moderator = is_moderator(project)
     entries, has_more = load_top_level(target_type, target_id, sort, page, after)
-    replies = attach_replies(entries)
-    decorate(entries + replies, is_moderator=moderator)
+    count_replies(entries)
+    decorate(entries, is_moderator=moderator)
     create = can(current_user, "comment.create", target, project=project)
     if form is None and create:
         from .forms import CommentForm

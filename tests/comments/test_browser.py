@@ -29,6 +29,8 @@ def test_comment_reply_and_agree_with_htmx(world, live_server, page, screenshot)
     log_in(page, base, "anna@example.org", "password-anna")
     page.goto(base + world.page)
     page.evaluate("window.__noReload = true")
+    page.get_by_role("link", name="Show 5 replies").click()  # replies come on demand
+    page.locator(f"#replies-{root} article", has_text="Antwort Nummer 4").wait_for()
     sent_token = page.locator("form.comment-form input[name=token]").input_value()
 
     # A new comment appears in place, focused, with a status message.
@@ -80,17 +82,21 @@ def test_comment_reply_and_agree_with_htmx(world, live_server, page, screenshot)
     screenshot("after")
 
 
-def test_show_more_replies_and_sorting_with_htmx(world, live_server, page, screenshot):
+def test_show_replies_and_sorting_with_htmx(world, live_server, page, screenshot):
     root = seed(world.app, world, world.people.ben, "Wurzelkommentar")
     for i in range(6):
         seed(world.app, world, world.people.initiator, f"Antwort Nummer {i}", parent=root)
     seed(world.app, world, world.people.anna, "Späterer Kommentar")
     base = live_server(world.app)
     page.goto(base + world.page)
-    assert page.locator(f"#replies-{root} article").count() == 3
-    page.get_by_role("link", name="Show 3 more replies").click()
+    page.evaluate("window.__noReload = true")
+    assert page.locator(f"#replies-{root} article").count() == 0
+    page.get_by_role("link", name="Show 6 replies").click()
     page.locator(f"#replies-{root} article", has_text="Antwort Nummer 5").wait_for()
-    expect(page.locator(f"#replies-{root} article", has_text="Antwort Nummer 3")).to_be_focused()
+    assert page.locator(f"#replies-{root} article").count() == 6
+    expect(page.locator(f"#replies-{root} article", has_text="Antwort Nummer 0")).to_be_focused()
+    assert page.evaluate("window.__noReload") is True
+    screenshot("replies-loaded")
     page.get_by_role("link", name="Oldest first").click()
     page.locator(".comments-sort a[aria-current='true']", has_text="Oldest first").wait_for()
     first = page.locator(".comment-list > .comment-item").first
@@ -118,8 +124,14 @@ def test_comment_reply_and_vote_without_javascript(world, live_server, browser, 
         assert page.locator("h1").inner_text() == "Reply"
         page.get_by_label("Your reply to Ben").fill("Antwort ohne Skript")
         page.get_by_role("button", name="Publish reply").click()
-        page.wait_for_url(re.compile(re.escape(base + world.page) + r"#comment-\d+$"))
+        # Back at the comment's page, which shows every reply (the thread shows them on demand).
+        page.wait_for_url(re.compile(re.escape(f"{base}/comments/c/{root}") + r"#comment-\d+$"))
         assert page.locator(f"#replies-{root} article", has_text="Antwort ohne Skript").count() == 1
+        page.goto(base + world.page)
+        page.get_by_role("link", name="Show 1 reply").click()
+        page.wait_for_url(f"{base}/comments/c/{root}#comment-{root}")
+        assert page.locator(f"#replies-{root} article", has_text="Antwort ohne Skript").count() == 1
+        page.goto(base + world.page)
 
         # Voting is a plain form post with a redirect back to the comment.
         page.locator(f"#comment-{root}").get_by_role("button", name=re.compile("^Agree")).click()
@@ -233,3 +245,35 @@ def test_the_edit_page_saves_with_a_confirmation(world, live_server, page, scree
     assert "Zweite Fassung" in page.locator(f"#comment-{mine}").inner_text()
     screenshot("saved")
     assert errors == []
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-js"])
+def test_more_comments_of_a_long_thread(world, live_server, browser, screenshot, javascript):
+    """A long thread's first page, then the next: in place with htmx (focus on the first new comment),
+    as the next page without JavaScript."""
+    ids = [seed(world.app, world, world.people.ben, f"Beitrag {i:02d}") for i in range(25)]
+    base = live_server(world.app)
+    context = browser.new_context(java_script_enabled=javascript, locale="en-GB",
+                                  viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        page.goto(base + world.page)
+        if javascript:
+            page.evaluate("window.__noReload = true")
+        assert page.locator("article.comment").count() == 20  # newest first: 24 down to 05
+        page.get_by_role("link", name="Show more comments").click()
+        oldest = page.locator("article.comment", has_text="Beitrag 00")
+        oldest.wait_for()
+        if javascript:
+            assert page.evaluate("window.__noReload") is True
+            assert page.locator("article.comment").count() == 25
+            expect(page.locator(f"#comment-{ids[4]}")).to_be_focused()
+        else:
+            assert "page=2" in page.url
+            assert page.locator("article.comment").count() == 5
+            assert page.get_by_role("link", name="Previous comments").count() == 1
+        assert page.get_by_role("link", name="Show more comments").count() == 0
+        screenshot("more-comments-" + ("htmx" if javascript else "nojs"), page)
+    finally:
+        context.close()

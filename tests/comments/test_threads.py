@@ -35,7 +35,9 @@ def test_comment_reply_and_reply_to_reply_are_shown_flattened(world, login):
     chain = rows(world.app)
     assert [c.root_id for c in chain] == [None, first.id, first.id, first.id]
     assert chain[3].parent_id == reply.id
-    html = client.get(world.page).get_data(as_text=True)
+    # The thread shows the comment with its number of replies; the replies come on demand.
+    assert "Show 3 replies" in client.get(world.page).get_data(as_text=True)
+    html = client.get(f"/comments/c/{first.id}").get_data(as_text=True)
     replies = html[html.index(f'id="replies-{first.id}"'):]
     assert replies.index("Antwort von Ben") < replies.index("Antwort auf Ben") < replies.index("Zurück an Ben")
     # Only the reply to a reply names whom it answers.
@@ -132,8 +134,9 @@ def test_delete_leaves_a_placeholder_and_replies_keep_their_context(world, login
     html = client.get(world.page).get_data(as_text=True)
     assert "Wird gelöscht" not in html and "Ohne Antworten" not in html
     assert html.count("This comment was deleted.") == 1  # the one without replies disappears
-    assert "Antwort bleibt" in html
+    assert "Show 1 reply" in html
     assert "(1 comment)" in html
+    assert "Antwort bleibt" in client.get(f"/comments/c/{root}/replies", headers=HX).get_data(as_text=True)
     deleted = rows(world.app, id=root)[0]
     assert deleted.status == "deleted" and deleted.text == "" and deleted.html == ""
 
@@ -262,16 +265,24 @@ def test_show_more_never_repeats_a_comment_when_others_post_meanwhile(world, log
     assert set(ids) <= set(on_screen) | set(shown_more)
 
 
-def test_long_reply_chains_load_on_demand(world, login):
+def test_replies_load_on_demand(world, login):
     root = seed(world.app, world, world.people.anna, "Wurzel")
-    for i in range(8):
-        seed(world.app, world, world.people.ben, f"Antwort {i}", parent=root)
+    replies = [seed(world.app, world, world.people.ben, f"Antwort {i}", parent=root) for i in range(8)]
     client = login(world.app)
     html = client.get(world.page).get_data(as_text=True)
-    assert "Antwort 2" in html and "Antwort 3" not in html
-    assert "Show 5 more replies" in html
+    assert "Wurzel" in html and "Antwort 0" not in html
+    link = re.search(r'<a class="button secondary small" href="([^"]+)"\s+hx-get="([^"]+)"[^>]*>\s*Show 8 replies</a>', html)
+    assert link, "the comment shows how many replies it has, as a link"
+    assert link.group(1) == f"/comments/c/{root}#comment-{root}" and link.group(2) == f"/comments/c/{root}/replies"
     more = client.get(f"/comments/c/{root}/replies", headers=HX).get_data(as_text=True)
-    assert all(f"Antwort {i}" in more for i in range(8)) and "more repl" not in more
+    assert all(f"Antwort {i}" in more for i in range(8)) and "Show" not in more
+    # Focus moves to the first reply, where a screen reader reads on.
+    assert re.search(r'<article id="comment-%d"[^>]*autofocus' % replies[0], more)
+    assert more.count("autofocus") == 1
+    # A reply sent without JavaScript leads to the comment's page, where every reply is shown.
+    answer = login(world.app, world.people.ben).post(world.thread, data={"text": "Noch eine", "parent_id": root})
+    newest = rows(world.app)[-1]
+    assert answer.headers["Location"].endswith(f"/comments/c/{root}#comment-{newest.id}")
     # Without JavaScript the link opens the comment's page with every reply.
     page = client.get(f"/comments/c/{root}")
     assert page.status_code == 200 and "Antwort 7" in page.get_data(as_text=True)

@@ -15,7 +15,6 @@ from ..forms import CommentForm
 from ..models import VISIBLE, Comment
 from ..targets import target_type as get_commentable
 from ..thread import (
-    REPLY_PREVIEW,
     SORTS,
     Entry,
     build_thread,
@@ -111,6 +110,8 @@ def create(target_type: str, target_id: int):
     if not wants_fragment():
         if created:
             flash(message, "success")
+        if comment.root_id:  # a thread shows replies on demand; its comment's page shows them all
+            return redirect(url_for("comments.comment_page", comment_id=comment.root_id, _anchor=f"comment-{comment.id}"))
         return redirect_back(comment, thread_url(target_type, target_id))
     # Everything below runs after COMMIT: the write transaction held the lock only for INSERT + UPDATE.
     total = count_comments(target_type, target_id)
@@ -182,7 +183,8 @@ def comment_page(comment_id: int):
 
 @bp.get("/c/<int:comment_id>/replies")
 def replies(comment_id: int):
-    """All replies to a top-level comment ("show N more replies")."""
+    """All replies to a top-level comment ("Show N replies"), in place; focus on the first, so a screen
+    reader reads on where the button was."""
     root = load_comment(comment_id)
     if root.root_id:
         abort(404)
@@ -190,8 +192,7 @@ def replies(comment_id: int):
         return redirect(url_for("comments.comment_page", comment_id=root.id, _anchor=f"comment-{root.id}"))
     view = ThreadContext(root)
     entry = root_with_replies(root, is_moderator=view.is_moderator)
-    if len(entry.replies) > REPLY_PREVIEW:
-        view.focus_id = entry.replies[REPLY_PREVIEW].comment.id
+    view.focus_id = entry.replies[0].comment.id if entry.replies else None
     return fragment("comments/_replies.html", entry=entry, thread=view)
 
 
