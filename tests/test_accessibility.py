@@ -47,11 +47,16 @@ def _pages(app, who):
         idea = db.session.scalar(db.select(Idea).order_by(Idea.id))
         doc_slug = chapter.project.slug
         idea_slug = idea.project.slug
+        from core.results.models import PhaseResult
+
+        result = db.session.scalar(db.select(PhaseResult).where(PhaseResult.published_at.is_not(None)))
+        results = f"/p/{result.phase.project.slug}"
         if who == "staff":  # the initiator's and moderator's working pages
             return [
                 f"/p/{doc_slug}/manage", f"/p/{doc_slug}/manage/phases/new", f"/p/{doc_slug}/comments/moderation",
                 f"/p/{doc_slug}/documents/overview", f"/p/{poll_slug}/poll/manage", f"/p/{poll_slug}/poll/results",
                 f"/p/{idea_slug}/ideas/categories",
+                f"{results}/manage/phases/{result.phase_id}/results",
                 # reading pages with the initiator's editing controls
                 f"/p/{doc_slug}/documents", f"/p/{doc_slug}/documents/chapter/{chapter.id}",
             ]
@@ -62,6 +67,7 @@ def _pages(app, who):
             f"/p/{doc_slug}/documents/{chapter.document_id}/full", f"/p/{doc_slug}/documents/{chapter.document_id}/full?with=comments",
             f"/p/{idea_slug}", f"/p/{idea_slug}/ideas", f"/p/{idea_slug}/ideas/{idea.id}",
             f"/p/{poll_slug}/poll",
+            f"{results}/results", f"{results}/results/{result.phase_id}", f"{results}/results/{result.phase_id}/report",
         ] + (["/account", "/account/participation", "/notifications", "/notifications/settings"]
              if who == "participant" else [])
 

@@ -90,7 +90,14 @@ def test_publishing_waits_for_the_end_of_the_phase(site, login, clock):
     assert response.status_code == 400
     assert "Results can be published once the phase has ended (8 April 2026, 12:00)." in response.get_data(as_text=True)
     assert _stored(site) is None
-    assert _write(initiator, site, action="publish", text="").status_code == 400
+    assert _write(initiator, site).status_code == 302  # a draft may be written while the phase runs
+    form = initiator.get(site.edit).get_data(as_text=True)
+    assert "Save and publish" not in form and "the results can be published after that" in form
+    preview = initiator.get(site.page).get_data(as_text=True)
+    assert PREVIEW in preview and "Participation is open until 8 April 2026, 12:00 (time zone Europe/Berlin)." in preview
+    clock.advance(days=9)
+    assert _write(initiator, site, action="publish", text="").status_code == 400  # nothing to publish
+    assert _stored(site).published_at is None
 
 
 def test_results_text_is_sanitized(site, login, clock):
@@ -205,3 +212,20 @@ def test_results_of_many_phases_saved_at_once_are_each_their_own(make_app, users
         expected = {phase_id: (str(clean_html(text(slug, 5))), str(clean_html(f"Schritt {slug}-5")))
                     for slug, phase_id in phases}
     assert stored == expected
+
+
+@pytest.mark.browser
+def test_the_print_button_appears_only_where_javascript_runs(site, login, clock, live_server, browser):
+    """Without JavaScript the button could not print, so it is not there; the browser's menu prints the page."""
+    clock.advance(days=11)
+    _write(login(site.app, site.people.initiator), site, action="publish")
+    base = live_server(site.app)
+    for javascript in (True, False):
+        context = browser.new_context(java_script_enabled=javascript, viewport={"width": 375, "height": 800})
+        page = context.new_page()
+        page.goto(base + site.page + "/report")
+        assert page.get_by_role("heading", name="Summary report: notes phase").is_visible()
+        assert page.get_by_role("button", name="Print / save as PDF").is_visible() is javascript
+        page.emulate_media(media="print")
+        assert not page.locator(".site-header").is_visible()  # the printed report is the report only
+        context.close()
