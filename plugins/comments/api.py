@@ -17,16 +17,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from itertools import groupby, islice
 from typing import Any, Callable, Iterable, Iterator
 from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template, url_for
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import delete, func, select
 
 from core.toolkit import db, item_scope, ItemType
 
-from .models import AGREE, DELETED, DISAGREE, Comment
+from .models import AGREE, DELETED, DISAGREE, HIDDEN, VISIBLE, Comment
 from .queries import vote_count
 from .targets import CAPABILITY, discussable
 from .targets import target_type as target_type_of
@@ -285,18 +287,38 @@ def rate_comment(comment_id: int, user, value: int) -> None:
     set_vote(db.session.get(Comment, comment_id), user, value)
 
 
-def iter_comments_with_subjects(project_id: int) -> Iterator[tuple[CommentRow, str, str]]:
-    """Like :func:`iter_comments`, each with the label and title of what it discusses ("Idea", "Mehr Bäume")."""
-    from .exports import iter_with_subjects
-
-    return iter_with_subjects(project_id)
+#: Comments per batch when exports look up what they discuss: one query per batch and item type.
+SUBJECT_BATCH = 500
 
 
 def status_labels() -> dict[str, str]:
     """A comment's moderation state ("visible", "hidden", "deleted") as a translated word, for exports."""
-    from .exports import status_labels as labels
+    return {VISIBLE: _("visible"), HIDDEN: _("hidden"), DELETED: _("deleted")}
 
-    return labels()
+
+def iter_comments_with_subjects(project_id: int) -> Iterator[tuple[CommentRow, str, str]]:
+    """``(comment, item type label, item title)`` for every comment whose item type is still enabled.
+
+    A comment on an item deleted since keeps its row with an empty title. The
+    commenting plugin uses this for the comments on other plugins' items.
+    """
+    rows = iter_comments(project_id)
+    while batch := list(islice(rows, SUBJECT_BATCH)):
+        titles: dict[tuple[str, int], str] = {}
+        for type_name, group in groupby(batch, key=lambda row: row.target_type):
+            item_type = target_type_of(type_name)
+            if item_type is None:
+                continue  # its plugin is disabled
+            items = item_type.load(sorted({row.target_id for row in group}))
+            titles.update({(type_name, ident): item_type.title_of(item) for ident, item in items.items()})
+        labels = {}
+        for row in batch:
+            item_type = target_type_of(row.target_type)
+            if item_type is None:
+                continue
+            if row.target_type not in labels:
+                labels[row.target_type] = str(item_type.label)
+            yield row, labels[row.target_type], titles.get((row.target_type, row.target_id), "")
 
 
 __all__ = [
