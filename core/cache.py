@@ -31,6 +31,7 @@ correct with several processes, since the versions live in the database.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Hashable, Iterable
@@ -82,9 +83,8 @@ def release() -> str:
 
 
 def _source_folders(state) -> list[Path]:
-    from .app import THEMES_DIR
-
-    folders = {Path(__file__).parent, THEMES_DIR}
+    themes = Path(importlib.util.find_spec("themes").origin).parent  # shipped as a package
+    folders = {Path(__file__).parent, themes}
     for plugin in state.pm.get_plugins():
         module_file = getattr(plugin, "__file__", None)
         if module_file:

@@ -174,10 +174,11 @@ def _statement_rows(orm_execute_state, statement) -> list[Any]:
     table = statement.table
     if isinstance(statement, Insert):
         given = orm_execute_state.parameters
-        compiled = statement.compile(dialect=orm_execute_state.session.get_bind().dialect).params
-        many = given if isinstance(given, list) else [given or {}]
         blank = dict.fromkeys(table.c.keys())
-        return [SimpleNamespace(**{**blank, **compiled, **params}) for params in many]
+        if given:  # insert(Model) with rows as parameters (ORM bulk insert, executemany)
+            return [SimpleNamespace(**{**blank, **params}) for params in (given if isinstance(given, list) else [given])]
+        compiled = statement.compile(dialect=orm_execute_state.session.get_bind().dialect).params  # .values(...)
+        return [SimpleNamespace(**{**blank, **compiled})]
     where = statement.whereclause
     query = select(*table.c) if where is None else select(*table.c).where(where)
     with orm_execute_state.session.no_autoflush:

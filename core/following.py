@@ -16,9 +16,9 @@ on a duplicate and never roll back the contribution. A person who pressed
 finds it and leaves it alone, so "unfollow" means what it says. Only the
 "Follow" button (:func:`set_following`) follows again.
 
-Core statements, not ORM objects: following changes nothing readers see, so it
-must not bump the project's content version (:mod:`core.cache`) and throw away
-its cached pages.
+Core statements, not ORM objects. Following changes nothing readers see:
+``Follow`` declares ``changes_no_content``, so it outdates no cached page
+(:mod:`core.cache_scopes`).
 """
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ Both take ``weights=`` (default: the project's, :func:`project_weights`, read fr
 :class:`.models.Settings` ``weights``, a dict of the names of :class:`Weights`) and
 ``exclude=`` (candidate ids to leave out: already connected, blocked, withdrawn).
 They need an app context and run a fixed number of queries whatever the size
-of the catalogue: the project's weights and content version, the viewer's
+of the catalogue: the project's weights and cache scope version, the viewer's
 fields and one full-text search; the candidates' profiles are kept in memory
 per process and project until the version of the project's cache scope moves
 (every write to the project does, core/cache_scopes.py), then reloaded in two queries (see "Loading" below
@@ -545,7 +545,7 @@ def rank(viewer: Profile, candidates: Iterable[Profile], weights: Weights = DEFA
 
 
 # ---------------------------------------------------------------------------
-# Loading: the project's catalogue, once per content version
+# Loading: the project's catalogue, once per version of its cache scope
 # ---------------------------------------------------------------------------
 #
 # Why not a prefilter in SQL (candidates sharing a facet, a region or words)? Measured on the
@@ -638,7 +638,7 @@ def project_weights(project_id: int) -> Weights:
 
 
 class _Catalogue:
-    """One project's profiles and field names at one content version (kept per process, per app)."""
+    """One project's profiles and field names at one version of its cache scope (kept per process, per app)."""
 
     def __init__(self, version: int):
         self.version = version

@@ -173,4 +173,6 @@ def _same_deployment(app, tmp_path, clock, config):
         "plugins": ["comments", "commenting"], "default_locale": "en", "TESTING": True,
         "RATELIMIT_ENABLED": False, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", **config,
     }
+    if "SQLALCHEMY_ENGINE_OPTIONS" in app.config:  # PostgreSQL: the test run's own schema
+        settings["SQLALCHEMY_ENGINE_OPTIONS"] = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
     return create_app(settings, instance_path=tmp_path / "second", clock=clock)

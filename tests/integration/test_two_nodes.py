@@ -10,7 +10,7 @@ balancer without sticky sessions does:
   cookie whose id the database checks);
 - failed logins spread over both nodes are counted together (Redis);
 - a comment posted through A is on B's cached page at once (the cache key carries the
-  project's content version, which the write bumps in the database);
+  versions of what the page shows, which the write bumps in the database);
 - an export downloaded from A and from B is the same file.
 
 Needs PostgreSQL on 127.0.0.1:5432 (or ``MITSPRACHE_TEST_POSTGRES_URL``, a server URL whose

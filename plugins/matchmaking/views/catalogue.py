@@ -24,7 +24,7 @@ VOCABULARIES = dict(sdgs=facets.SDGS, target_groups=facets.TARGET_GROUPS, resour
 def _listing(slug, kind):
     """A catalogue page (or its results for htmx); anonymous readers get it from the cache.
 
-    What a visitor sees depends on the data (the project's content version), the
+    What a visitor sees depends on the data (the project's cache scope), the
     URL with its filters, the language, the template htmx asks for and whether
     the phase lets people add entries: all part of the cache key. Logged-in
     readers see their own buttons and always get a fresh rendering.
