@@ -248,11 +248,16 @@ def _collect_registrations(app: Flask, state: Mitsprache) -> None:
 
     from .results.models import RESULT_MODELS
 
-    state.models = list(CORE_MODELS) + NOTIFICATION_MODELS + RESULT_MODELS + _registered(hook.register_models)
+    from .search.models import SEARCH_MODELS
+
+    state.models = list(CORE_MODELS) + NOTIFICATION_MODELS + SEARCH_MODELS + RESULT_MODELS + _registered(hook.register_models)
     _collect_item_types(state)
     from .notifications.kinds import collect_notification_kinds
 
     collect_notification_kinds(state)
+    from .search.sources import collect_search_sources
+
+    collect_search_sources(state)
 
 
 RESERVED_ITEM_TYPES = frozenset({"c", "moderation", "export"})  # path segments that plugins' URLs use

@@ -296,8 +296,9 @@ def build_cli() -> click.Group:
     commands = (init_command, serve_command, user_group, project_group, phase_group, plugins_command, export_command)
     from .backup_cli import COMMANDS as backup_commands
     from .notifications.cli import COMMANDS as notification_commands
+    from .search.cli import COMMANDS as search_commands
 
-    for command in (*commands, db_group, plugin_group, *notification_commands, *backup_commands):
+    for command in (*commands, db_group, plugin_group, *notification_commands, *backup_commands, *search_commands):
         cli.add_command(command)
     try:
         app = create_app(startup_checks=False)

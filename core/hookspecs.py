@@ -105,6 +105,20 @@ def register_notification_kinds(register: Callable[[Any], None]) -> None:
 
 
 @hookspec
+def register_search_sources(register: Callable[[Any], None]) -> None:
+    """Declare what the site search finds: ``register(SearchSource(...))``, one per model.
+
+    The core indexes the rows of ``model`` and keeps the index current on every
+    write through the session; results are shown only to people who may see
+    them (private projects, ``hidden`` documents and the items they belong to)::
+
+        register(SearchSource("idea", _l("Idea"), Idea, load=load_ideas, url=idea_url, plural=_l("Ideas"),
+                              document=lambda idea: SearchDocument(idea.project_id, idea.title,
+                                                                   idea.description_text, hidden=idea.is_hidden)))
+    """
+
+
+@hookspec
 def register_nav_items(register: Callable[[Any], None]) -> None:
     """Add links to the site navigation with ``register(NavItem(label, endpoint))``."""
 

@@ -330,6 +330,58 @@ class NotificationKind:
         return str(self.describe(notification))
 
 
+@dataclass(frozen=True)
+class SearchDocument:
+    """What the site search knows of one item: the words it is found by and who may find it.
+
+    ``project_id`` is the project it belongs to (a private project's documents
+    are found only by its members); ``title`` and ``text`` are plain text,
+    ``html`` is sanitized HTML whose tags are stripped before indexing.
+    ``hidden``: the project's moderators took it out of participation, so only
+    they find it. ``within``: ``(item_type, item_id)`` of the item it belongs
+    to (a comment's idea); when that one is hidden, this is hidden too.
+    """
+
+    project_id: int
+    title: str = ""
+    text: str = ""
+    html: str = ""
+    hidden: bool = False
+    within: tuple[str, int] | None = None
+
+
+@dataclass(frozen=True)
+class SearchSource:
+    """A kind of thing the site search finds (``register_search_sources``).
+
+    ``model`` is the SQLAlchemy model whose rows are the items: the core keeps
+    the index current on every insert, update and delete of it (also bulk
+    ``update()``/``delete()`` statements through the session), so no view or
+    service has to remember to. ``document(item)`` returns the item's
+    :class:`SearchDocument`, or None when it should not be found at all (a
+    deleted comment). ``load(ids)`` returns ``{id: item}`` in one query and
+    ``url(item)`` links to it; ``title(item)`` names it on the result page
+    (default: the indexed title). ``rows()`` is the query (re)indexing reads
+    (default: every row of ``model``). ``label`` and ``plural`` are translated
+    nouns ("Idea", "Ideas")::
+
+        SearchSource("idea", _l("Idea"), Idea, document=lambda idea: SearchDocument(
+            idea.project_id, idea.title, idea.description_text, hidden=idea.is_hidden),
+            load=load_ideas, url=idea_url, plural=_l("Ideas"))
+    """
+
+    type: str
+    label: Any
+    model: type
+    document: Callable[[Any], SearchDocument | None]
+    load: Callable[[list[int]], dict[int, Any]]
+    url: Callable[[Any], str]
+    title: Callable[[Any], str] | None = None
+    rows: Callable[[], Any] | None = None
+    plural: Any = None
+    plugin: str = ""
+
+
 @dataclass
 class Registry:
     """Everything the enabled plugins registered, collected at startup."""
@@ -339,6 +391,7 @@ class Registry:
     exporters: dict[str, Exporter] = field(default_factory=dict)
     item_types: dict[str, ItemType] = field(default_factory=dict)
     notification_kinds: dict[str, NotificationKind] = field(default_factory=dict)
+    search_sources: dict[str, SearchSource] = field(default_factory=dict)
 
     def items_offering(self, capability: str) -> dict[str, ItemType]:
         """The item types whose owners let other plugins do ``capability`` ("comments", "votes")."""

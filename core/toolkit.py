@@ -48,6 +48,10 @@ What is here, by topic:
   to outdate every cached page of a project;
 - command line: ``write_export`` and ``export_options`` (a plugin's ``export`` shortcut writes CSV or XLSX like
   ``mitsprache export``, with ``--lang`` and ``--dialect``); ``time_header`` marks an export's time columns;
+- search: ``SearchSource`` and ``SearchDocument`` (for the ``register_search_sources`` hook);
+  ``matching_ids(item_type, q, project_id=)`` (a subquery of the items matching a search box, for a
+  plugin's own list; ``SearchQueryError`` says why a text cannot be searched); ``stem`` and
+  ``stem_words`` (Snowball German stems, umlauts folded, for a plugin's own index);
 - words: ``gettext``/``_``, ``ngettext``, ``lazy_gettext``/``_l`` (Flask-Babel);
 - Flask's own names a view needs, for one import line: ``Blueprint``, ``render_template``,
   ``url_for``, ``redirect``, ``flash``, ``request``, ``abort``, ``current_user``.
@@ -85,7 +89,12 @@ from .registry import (
     Contribution, ExportColumn, Exporter, ItemType, ManageLink, NavItem, PhaseKind, PhaseSetting, ProjectTab,
     ResultSection, SortOption, time_header,
 )
+from .registry import SearchDocument, SearchSource
 from .sanitize import clean_html, excerpt, plain_text, text_to_html
+from .search.query import QueryError as SearchQueryError
+from .search.results import matching_ids
+from .search.stemming import german_words as stem_words
+from .search.stemming import stem
 from .services import DomainError, add_phase, create_project, create_user
 from .timefmt import format_day, format_moment
 from .types import UTCDateTime
@@ -168,6 +177,8 @@ __all__ = [
     "posting_limit", "ConfirmForm", "reorder", "cached_fragment", "anonymous_page", "cache_versions", "project_scope",
     "header_scope", "item_scope", "touch_cache_scopes", "bump_content_version", "version_of",
     "write_export", "export_options",
+    # search
+    "SearchSource", "SearchDocument", "matching_ids", "SearchQueryError", "stem", "stem_words",
     # words
     "gettext", "_", "ngettext", "lazy_gettext", "_l",
     # Flask's own

@@ -19,4 +19,7 @@ def register_core_views(app: Flask) -> None:
     app.register_blueprint(results_bp)
 
     app.register_blueprint(notifications_bp)
+    from ..search.views import bp as search_bp
+
+    app.register_blueprint(search_bp)
     errors.register(app)

@@ -43,6 +43,15 @@ def register_item_types(register):
 
 
 @hookimpl
+def register_search_sources(register):
+    """Chapters and paragraphs in the site search (:mod:`.search`)."""
+    from .search import SOURCES
+
+    for source in SOURCES:
+        register(source)
+
+
+@hookimpl
 def check_permission(user, action, obj, project):
     """Paragraphs and chapters are discussed only while a ``commenting`` phase is open, whatever else is."""
     if action not in FEATURES:

@@ -48,6 +48,14 @@ def register_item_types(register):
 
 
 @hookimpl
+def register_search_sources(register):
+    """Comments in the site search (:mod:`.search`): never deleted ones, hidden ones only for moderators."""
+    from .search import SOURCE
+
+    register(SOURCE)
+
+
+@hookimpl
 def register_blueprints():
     from .views import bp, moderation_bp
 

@@ -12,6 +12,7 @@ Hooks implemented here (a table of contents; the work happens in the modules):
 - ``register_item_types``: ideas, which people discuss (comments), support (voting, when enabled) and
   the organisation answers officially with a status (responses, when enabled)
 - ``register_notification_kinds``: authors hear when the moderators hide or restore their idea
+- ``register_search_sources``: ideas in the site search (:mod:`.search`)
 - ``seed_demo``: :mod:`.demo`
 - ``user_contributions``, ``delete_user_data``: a person's ideas in their data download, and what
   happens to them when the account is deleted (:mod:`.account`)
@@ -137,6 +138,14 @@ def register_item_types(register):
                       statuses=REVIEW_STATUSES, status=lambda idea: idea.review_status,
                       set_status=Idea.set_review_status,
                       plural=_l("Ideas"), endpoint="ideas.index"))
+
+
+@hookimpl
+def register_search_sources(register):
+    """Ideas in the site search (:mod:`.search`)."""
+    from .search import SOURCE
+
+    register(SOURCE)
 
 
 @hookimpl

@@ -7,16 +7,15 @@ from typing import Any, Callable
 
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from core.toolkit import db, has_role, Role
+from core.toolkit import db, has_role, matching_ids, Role, SearchQueryError
 
 from plugins.comments import api as comments
-from .models import REVIEW_STATUSES, Category, Idea, search_key
+from .models import REVIEW_STATUSES, Category, Idea
 
 PER_PAGE = 12
-MAX_SEARCH_WORDS = 8
 
 
 @dataclass(frozen=True)
@@ -63,9 +62,6 @@ def sort_options(project) -> list[Sort]:
     return options
 
 
-def escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
 
 def visible_ideas(project, user):
     """Ideas of ``project`` this user may see in lists: moderators see hidden ones, authors their own."""
@@ -110,9 +106,8 @@ def list_ideas(project, user, *, category: int | None, sort: str, q: str, page: 
         query = query.where(Idea.category_id == category)
     if status is not None:
         query = query.where(Idea.review_status == status)
-    words = search_key(q).split()[:MAX_SEARCH_WORDS]
-    for word in words:
-        query = query.where(Idea.search_text.like(f"%{escape_like(word)}%", escape="\\"))
+    if (q or "").strip():
+        query = query.where(matching(q, project))
     total = db.session.scalar(query.with_only_columns(func.count(Idea.id)).order_by(None)) or 0
     pages = max(1, math.ceil(total / PER_PAGE))
     page = min(max(page, 1), pages)
@@ -127,6 +122,17 @@ def list_ideas(project, user, *, category: int | None, sort: str, q: str, page: 
     )
     counts = comments.comment_counts("idea", [i.id for i in ideas]) if ideas else {}
     return Listing(ideas, total, page, pages, chosen.key, category, q, counts, status)
+
+
+def matching(q: str, project) -> Any:
+    """The condition "the idea matches the search box": the site search's engine (stems, German and English).
+
+    Text without a word to search for (only ``%`` or quotes), or too long, matches nothing.
+    """
+    try:
+        return Idea.id.in_(matching_ids("idea", q, project_id=project.id))
+    except SearchQueryError:
+        return false()
 
 
 def load_ideas(ids) -> dict[int, Idea]:

@@ -9,7 +9,7 @@
     search("initiative", challenge_text, project_id=3, mode="any", limit=50)
 
 - SQLite: an FTS5 table ``matchmaking_search``; documents and queries are
-  stemmed in Python (:mod:`.stemming`), ranked by ``bm25`` (title counts twice);
+  stemmed in Python (the core's Snowball German stemmer, ``core.toolkit.stem_words``), ranked by ``bm25`` (title counts twice);
   the score is ``-bm25`` so that higher is better, as on PostgreSQL.
 - PostgreSQL: a table ``matchmaking_search`` with a ``tsvector`` column
   (``to_tsvector('german', …)``, title weighted A, body B) and a GIN index,
@@ -29,9 +29,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import event, text
 
-from core.toolkit import db
-
-from .stemming import stem, words
+from core.toolkit import db, stem
+from core.toolkit import stem_words as words
 
 KINDS = {"challenge": 0, "initiative": 1}
 TABLE = "matchmaking_search"

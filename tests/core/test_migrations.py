@@ -108,7 +108,9 @@ def test_revisions_build_exactly_the_models(make_app):
     assert differences(app) == [], (
         "Models and migrations differ: write a revision with `mitsprache db revision <plugin|core> -m …`"
     )
-    assert tables(app) == model_tables(app) | {"alembic_version"}
+    from core.search.models import ENGINE_TABLES  # the search engine's raw full-text tables
+
+    assert tables(app) - ENGINE_TABLES == model_tables(app) | {"alembic_version"}
     assert branches(app) == heads(app)
     assert set(branches(app)) == {"core", *ALL}
 

@@ -54,9 +54,12 @@ def test_filter_by_category(ideas_app, listed):
     ("BÄUME", ["Mehr Bäume"]),
     ("äpfel", ["Blühwiese"]),          # description, case folded beyond ASCII
     ("schule rad", ["Radweg Lindenstraße"]),  # every word must match
-    ("50%", ["Tempo 30"]),              # LIKE wildcards are literal
-    ("%", ["Tempo 30"]),
+    ("50%", ["Tempo 30"]),              # the site search's engine: words, never syntax
+    ("%", []),
     ("_", []),
+    ('"Bäume" OR *', ["Mehr Bäume"]),   # quotes, OR and * are no syntax; "or" is too common to count
+    ("Baum", ["Mehr Bäume"]),           # stems: "Baum" finds "Bäume"
+    ("apfel bienen", ["Blühwiese"]),
     ("Lindenstrasse", ["Radweg Lindenstraße"]),  # ß folds to ss
     ("nichts", []),
 ])
