@@ -62,7 +62,7 @@ def test_results_are_hidden_until_published_and_staff_see_a_preview(site, login,
     assert PREVIEW not in page and "Wir haben 40 Hinweise erhalten." in page and "Der Rat entscheidet im Mai." in page
     assert 'href="https://example.org/entwurf-2.pdf"' in page and "Überarbeiteter Entwurf" in page
     # The exact end of participation, in the deployment's zone (T0+10 days = 8 April 2026, 12:00 in Berlin).
-    assert "Participation ended on 8 April 2026, 12:00 (time zone Europe/Berlin)." in page
+    assert "Participation ended on 8 April 2026, 12:00 (time zone Europe/Berlin). Results published on 9 April 2026" in page
     assert "notes phase" in login(site.app, None).get(f"/p/{site.slug}/results").get_data(as_text=True)
 
 
