@@ -10,7 +10,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from core.toolkit import ItemType, _l, db, excerpt, url_for
+from core.toolkit import ItemType, _l, db, excerpt, item_scope, url_for
 
 from .models import HIDDEN, VISIBLE, Comment
 
@@ -44,7 +44,17 @@ def comment_visible(comment: Comment) -> bool:
     return comment.status == HIDDEN and bool(can(current_user, "comment.moderate", project=comment.project))
 
 
+def comment_scope(comment_id: int) -> str:
+    """A comment is shown inside its target's discussion, so whatever is attached to it (an official
+    response) changes that discussion's cached pages: ``<target's scope>/comments``."""
+    row = db.session.execute(
+        select(Comment.target_type, Comment.target_id, Comment.project_id).where(Comment.id == comment_id)).first()
+    if row is None:
+        return f"{TYPE}:{int(comment_id)}"
+    return item_scope(row.target_type, row.target_id, row.project_id).split("/", 1)[1] + "comments"
+
+
 def item_type() -> ItemType:
     return ItemType(TYPE, _l("Comment"), load=load_comments, url=comment_url, title=comment_title,
                     visible=comment_visible, offers=frozenset({"responses"}), owner=lambda comment: comment.author_id,
-                    plural=_l("Comments"), export_key="comments")
+                    plural=_l("Comments"), export_key="comments", cache_scope=comment_scope)

@@ -12,7 +12,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.toolkit import Project, User, UTCDateTime, db, now
+from core.toolkit import Project, User, UTCDateTime, db, item_scope, now
 
 TEXT_MAX = 10000
 
@@ -34,6 +34,11 @@ class Response(db.Model):
 
     project: Mapped[Project] = relationship()
     author: Mapped[User | None] = relationship()
+
+    @staticmethod
+    def cache_scopes(row) -> list[str]:
+        """A response is shown with its item: it changes the item's cached pages (core/cache_scopes.py)."""
+        return [item_scope(row.item_type, row.item_id, row.project_id) + "responses/"]
 
     @property
     def responded_at(self) -> datetime:

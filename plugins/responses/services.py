@@ -1,8 +1,9 @@
 """Reading and writing official responses: one query per list, one row per item.
 
 Writes go through :func:`save_response` and :func:`delete_response`, which
-change the item's status through its owner (``ItemType.set_status``), tell the
-contributor, and mark the project's cached pages as stale. The caller commits.
+change the item's status through its owner (``ItemType.set_status``) and tell the
+contributor; the core marks the item's cached pages stale from ``Response.cache_scopes``.
+The caller commits.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any, Iterable
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
-from core.toolkit import ItemType, bump_content_version, clean_html, db, now
+from core.toolkit import ItemType, clean_html, db, now
 
 from .models import Response
 from .notifications import tell_contributor
@@ -62,7 +63,6 @@ def save_response(kind: ItemType, item: Any, text: str, author, *, status: str |
     if kind.has_statuses:
         kind.set_status(item, status or None)
     tell_contributor(kind, item, response, author, first=first)
-    bump_content_version(item.project)
     return response
 
 
@@ -70,8 +70,6 @@ def delete_response(kind: ItemType, item: Any) -> bool:
     """Remove the response to ``item`` (its status stays: it is the owner's data); False if there was none."""
     done = db.session.execute(
         delete(Response).where(Response.item_type == kind.type, Response.item_id == item.id)).rowcount
-    if done:
-        bump_content_version(item.project)
     return bool(done)
 
 

@@ -129,3 +129,21 @@ def test_htmx_answers_in_place(answered_site, login):
     assert done.status_code == 200 and "Official response" in done.text and 'role="status"' in done.text
     gone = client.post(url + "/delete", headers={"HX-Request": "true"})
     assert "Write an official response" in gone.text and "has been deleted" in gone.text
+
+
+def test_cached_pages_show_a_response_at_once_and_lose_it_when_deleted(answered_site, login):
+    """Anonymous pages come from the cache; a response (also to a single comment) is part of what they show."""
+    app, world = answered_site
+    anonymous = login(app)
+    pages = {
+        "paragraph": f"/p/{world.slug}/documents/paragraph/{world.paragraph}",
+        "comment": f"/p/{world.slug}/documents/paragraph/{world.paragraph}",
+        "idea": f"/p/{world.slug}/ideas/{world.idea}",
+    }
+    for item_type, page in pages.items():
+        item_id = getattr(world, item_type)
+        assert "Antwort-" + item_type not in anonymous.get(page).text  # now in the cache
+        editor = _answer(app, login, world, item_type, item_id, "Antwort-" + item_type)
+        assert "Antwort-" + item_type in anonymous.get(page).text
+        assert editor.post(response_url(world, item_type, item_id, "/delete")).status_code == 302
+        assert "Antwort-" + item_type not in anonymous.get(page).text
