@@ -270,7 +270,9 @@ class Builder:
     def results(self, slug: str, phase_ids: list[int]) -> None:
         """Results for each phase (one payload each); the team reads them as a preview, the form shows them again."""
         for phase_id, template in zip(phase_ids, PAYLOADS):
-            link = "https://e.example/" + quote(self.plan.plant("core.ResultsForm.link_url", template))
+            # Only spaces and "%" are escaped (the form refuses spaces): quotes and brackets reach the href.
+            link = "https://e.example/" + quote(self.plan.plant("core.ResultsForm.link_url", template),
+                                                safe="".join(chr(c) for c in range(33, 127) if chr(c) != "%"))
             _posted(self.client("initiator").post(f"/p/{slug}/manage/phases/{phase_id}/results", data={
                 "text": self.plan.plant("core.ResultsForm.text", template),
                 "next_steps": self.plan.plant("core.ResultsForm.next_steps", template),
