@@ -361,9 +361,11 @@ def _register_plugin_views(app: Flask, state: Mitsprache) -> None:
 
 def _register_request_hooks(app: Flask) -> None:
     from .input_checks import refuse_nul_characters
+    from .policy import forget_decisions_after_writes
     from .template_helpers import register_template_helpers
 
     register_template_helpers(app)
+    forget_decisions_after_writes()
 
     app.before_request(refuse_nul_characters)
     app.after_request(add_security_headers)
@@ -373,6 +375,7 @@ def _register_request_hooks(app: Flask) -> None:
         g.pop("_mitsprache_roles", None)
         g.pop("_mitsprache_phases", None)
         g.pop("_mitsprache_tabs", None)
+        g.pop("_mitsprache_decisions", None)
 
 
 def _register_operations(app: Flask) -> None:

@@ -21,15 +21,20 @@ How a decision is made:
 
 Roles and phases are looked up once per request and project (cached on
 ``flask.g``), so asking ``can`` for each of 200 comments costs no extra queries.
+Decisions about a project itself (``can(user, "project.manage", project)``,
+asked by the view, the tab bar and the header alike) are made once per request,
+user and action (:func:`_remembered`); a write in between forgets them.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Collection
+from typing import Any, Collection, Iterable
 
-from flask import current_app, g
+from flask import current_app, g, has_request_context, request
 from flask_babel import gettext as _
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from .clock import now
 from .extensions import db
@@ -104,6 +109,12 @@ def load_roles(user: Any, projects: list[Project]) -> None:
         found[project_id].add(role)
     for project_id, roles in found.items():
         cache.setdefault((user.id, project_id), frozenset(roles))
+
+
+def remember_roles(user: Any, project: Project, roles: Iterable[str]) -> None:
+    """Keep the user's roles in ``project``, read along with something else, for the rest of the request."""
+    if getattr(user, "is_authenticated", False):
+        g.setdefault("_mitsprache_roles", {}).setdefault((user.id, project.id), frozenset(roles))
 
 
 def has_role(user: Any, project: Project, *roles: str) -> bool:
@@ -205,10 +216,68 @@ def _core_decision(user: Any, action: str, project: Project | None) -> Decision 
     return None
 
 
+_DECISIONS = "_mitsprache_decisions"
+
+
+def _memo_key(user: Any, action: str, obj: Any, project: Project | None) -> tuple | None:
+    """The key a decision about the project itself is remembered under for this request, or None.
+
+    Only questions about the project (``obj`` is the project or None) are
+    remembered: they depend on the user's roles and the phases, which are
+    read once per request anyway, and on the project row. Questions about a
+    comment or an idea depend on that object's state and are asked once each.
+    Only reading requests (GET, HEAD) remember, a flush forgets, and nothing
+    is remembered while the session holds unsaved changes (a renamed user, a
+    project made private): a form post that changes a role or a phase is
+    decided afresh. Nothing is remembered outside a request (command line,
+    tests between requests).
+    """
+    if project is None or (obj is not None and obj is not project) or not has_request_context():
+        return None
+    project_id = project.id
+    if project_id is None or request.method not in ("GET", "HEAD"):
+        return None
+    session = db.session()
+    if session.new or session.dirty or session.deleted:
+        return None
+    if getattr(user, "is_authenticated", False):
+        user_id = getattr(user, "id", None)
+        if user_id is None:
+            return None
+        who: tuple = (user_id, bool(getattr(user, "is_admin", False)))
+    else:
+        who = ()
+    return (action, who, project_id, obj is None)
+
+
+def _forget_decisions(_session: Any, _flush_context: Any) -> None:
+    """A flush may have changed a role, a phase or a plugin's rows: decide again after it."""
+    if has_request_context():
+        g.pop(_DECISIONS, None)
+
+
+def forget_decisions_after_writes() -> None:
+    """Drop the request's remembered decisions whenever the session writes (installed once per process)."""
+    if not event.contains(Session, "after_flush", _forget_decisions):
+        event.listen(Session, "after_flush", _forget_decisions)
+
+
 def can(user: Any, action: str, obj: Any = None, *, project: Project | None = None) -> Decision:
     """May ``user`` do ``action`` on ``obj`` (which knows its ``.project``)?"""
     if project is None and obj is not None:
         project = getattr(obj, "project", None)
+    key = _memo_key(user, action, obj, project)
+    if key is None:
+        return _decide(user, action, obj, project)
+    remembered = g.setdefault(_DECISIONS, {})
+    decision = remembered.get(key)
+    if decision is None:
+        decision = remembered[key] = _decide(user, action, obj, project)
+    return decision
+
+
+def _decide(user: Any, action: str, obj: Any, project: Project | None) -> Decision:
+    """The core's answer and every plugin's vote: any ``False`` denies."""
     base = _core_decision(user, action, project)
     if base is not None and not base:
         return base

@@ -41,7 +41,8 @@ What is here, by topic:
 - requests: ``is_htmx``, ``wants_fragment``, ``render_page_or_fragment``, ``parse_int``,
   ``MAX_PAGE``, ``safe_next`` and ``same_site_path`` (the one safe-redirect helper), ``posting_limit``,
   ``ConfirmForm`` (a CSRF-protected button), ``reorder`` (move a thing up or down among its
-  siblings: phases, chapters, questions), ``cached_fragment``, ``anonymous_page``, ``cache_versions``;
+  siblings: phases, chapters, questions), ``cached_fragment``, ``anonymous_page``, ``cache_versions``,
+  ``reader_key`` (the reader's rights and tabs, for the key of a fragment that shows them);
 - cache scopes (``core/cache_scopes.py``): ``project_scope``, ``header_scope``, ``item_scope`` name what
   a cached fragment shows, ``version_of(prefix)`` says whether anything under one changed;
   ``touch_cache_scopes`` for the rare write the core cannot see, ``bump_content_version(project)``
@@ -76,13 +77,14 @@ from .extensions import db
 from .following import follow, is_following
 from .forms import ConfirmForm
 from .htmx import is_htmx, render_page_or_fragment, wants_fragment
-from .models import Phase, PhaseState, Project, Role, User
+from .models import Phase, PhaseState, Project, ProjectRole, Role, User
 from .notifications.api import notify, people_with_role
 from .notifications.api import prepare_each as prepare_notifications
 from .numbers import MAX_PAGE, parse_int
 from .ordering import reorder
-from .policy import ALLOW, Decision, active_phase_for, can, has_role, known_phases, participation_decision
+from .policy import ALLOW, Decision, active_phase_for, can, has_role, known_phases, participation_decision, remember_roles
 from .ratelimits import posting_limit
+from .reader_key import reader_key
 from .redirects import safe_next, same_site_path
 from .registry import NotificationKind
 from .registry import (
@@ -108,11 +110,19 @@ def load_project(slug: str) -> Project:
 
     Its phases come in the same query: nearly every project page asks which
     phase is open, and a second round trip per request is measurable on the
-    cached anonymous pages.
+    cached anonymous pages. For a logged-in reader their roles in the project
+    come along as well (the policy asks for them on nearly every page).
     """
-    project = db.session.scalars(
-        db.select(Project).where(Project.slug == slug).options(joinedload(Project.phases))
-    ).unique().first()
+    statement = db.select(Project).where(Project.slug == slug).options(joinedload(Project.phases))
+    if not current_user.is_authenticated:
+        project = db.session.scalars(statement).unique().first()
+    else:
+        rows = db.session.execute(statement.add_columns(ProjectRole.role).outerjoin(
+            ProjectRole, (ProjectRole.project_id == Project.id) & (ProjectRole.user_id == current_user.id)
+        )).unique().all()
+        project = rows[0][0] if rows else None
+        if project is not None:
+            remember_roles(current_user, project, (role for _, role in rows if role is not None))
     if project is None or not can(current_user, "project.view", project):
         abort(404)
     return project
@@ -174,7 +184,7 @@ __all__ = [
     "clean_html", "text_to_html", "plain_text", "excerpt",
     # requests
     "is_htmx", "wants_fragment", "render_page_or_fragment", "parse_int", "MAX_PAGE", "safe_next", "same_site_path",
-    "posting_limit", "ConfirmForm", "reorder", "cached_fragment", "anonymous_page", "cache_versions", "project_scope",
+    "posting_limit", "ConfirmForm", "reorder", "cached_fragment", "anonymous_page", "cache_versions", "reader_key", "project_scope",
     "header_scope", "item_scope", "touch_cache_scopes", "bump_content_version", "version_of",
     "write_export", "export_options",
     # search

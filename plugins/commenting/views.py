@@ -12,7 +12,8 @@ from markupsafe import Markup
 
 from core.toolkit import (
     active_phase_for, anonymous_page, cache_versions, cached_fragment, can, current_user, db, get_or_404,
-    load_project, participation_decision, project_scope, render_page_or_fragment, reorder, require, wants_fragment,
+    load_project, participation_decision, project_scope, reader_key, render_page_or_fragment, reorder, require,
+    wants_fragment,
 )
 
 from plugins.comments import api as comments
@@ -142,52 +143,73 @@ def full_text(slug, document_id):
 def chapter(slug, chapter_id):
     """The whole chapter with each paragraph's comment count and the chapter's own discussion.
 
-    The paragraphs and the contents are the same for every reader in the same
-    situation (phase open or not, may edit or not), so they are rendered once
-    per version of what they show and served from the fragment cache (core.cache); only
-    the header, the participation notice and the chapter discussion are per
-    request. A cold render still costs a fixed number of queries.
+    Everything below the site header is the same for every reader with the same
+    rights in the same situation (phase open or not, their own participation
+    decision, their roles, the project's tabs), so it is rendered once per
+    version of what it shows and served from the fragment cache (core.cache),
+    as is the page title; per request only the site header (name, unread
+    count, CSRF token) is rendered. The paragraphs and the contents are cached
+    on their own as well, so a comment elsewhere in the document re-renders
+    the page around them, not the paragraphs. Pages with edit forms (CSRF
+    tokens) are never stored, only their paragraphs when they hold no form.
+    Served from the cache, the page costs a fixed number of queries and never
+    loads the document, the other chapters or the paragraphs.
     """
     project = load_project(slug)
     current = get_or_404(Chapter, chapter_id, project)
-    doc = current.document
-    chapters = services.chapters_of(doc)
-    index = chapters.index(current)
     participation = _participation(project)
     loaded: dict = {}
 
-    def data() -> dict:
+    def chapters() -> dict:
         if not loaded:
+            doc = current.document
+            siblings = services.chapters_of(doc)
+            index = siblings.index(current)
+            loaded.update(document=doc, chapters=siblings, number=index + 1,
+                          part=services.part_of(siblings, current),
+                          previous=siblings[index - 1] if index > 0 else None,
+                          next=siblings[index + 1] if index + 1 < len(siblings) else None)
+        return loaded
+
+    def data() -> dict:
+        if "paragraphs" not in loaded:
             paragraphs = services.paragraphs_of(current)
             counts: dict[int, int] = {}
-            totals = _chapter_totals([c.id for c in chapters], counts)
+            totals = _chapter_totals([c.id for c in chapters()["chapters"]], counts)
             loaded.update(paragraphs=paragraphs, counts=counts, totals=totals,
                           levels=heat_levels(counts, [p.id for p in paragraphs]))
         return loaded
 
-    common = dict(project=project, document=doc, chapter=current, chapters=chapters, number=index + 1,
-                  part=services.part_of(chapters, current), **participation)
+    common = dict(project=project, chapter=current, **participation)
     # The notice changes with the clock, not the data ("ended on …", "now the phase … is open"): part of the key.
     decision = participation["phase_decision"]
     key = ("commenting.chapter", current.id, bool(participation["active_phase"]), participation["may_manage"],
            decision.code, str(decision.reason))
-    # The body shows this chapter (its paragraphs' counts), the contents every chapter of the document.
-    body_scope = project_scope(project.id, chapter_path(doc.id, current.id))
-    contents_scope = project_scope(project.id, f"commenting.document:{doc.id}")
-    cache_versions(project, [body_scope, contents_scope])  # one query for the page and both fragments
+    # The body shows this chapter (its paragraphs' counts), the contents and the rest every chapter of the document.
+    body_scope = project_scope(project.id, chapter_path(current.document_id, current.id))
+    contents_scope = project_scope(project.id, f"commenting.document:{current.document_id}")
+    cache_versions(project, [body_scope, contents_scope])  # one query for the page and all its fragments
 
-    def page():
+    def main() -> str:
         body = cached_fragment(key + ("body",), project, scopes=[body_scope],
                                render=lambda: render_template("commenting/_chapter_body.html", **common, **data()))
         contents = cached_fragment(key + ("toc",), project, scopes=[contents_scope],
                                    render=lambda: render_template("commenting/_chapter_toc.html", **common, **data()))
         return render_template(
-            "commenting/chapter.html", body=body, contents=contents,
-            previous=chapters[index - 1] if index > 0 else None,
-            next=chapters[index + 1] if index + 1 < len(chapters) else None,
+            "commenting/_chapter_main.html", body=body, contents=contents,
             # The chapter's own discussion sits below the whole text; it loads when scrolled into view.
             chapter_thread_url=comments.thread_url(CHAPTER, current.id),
-            **common,
+            **common, **chapters(),
+        )
+
+    def page():
+        own = participation["user_decision"]
+        reader = ("main", own.code, str(own.reason), reader_key(project))
+        return render_template(
+            "commenting/chapter.html", project=project,
+            title=cached_fragment(key + ("title",), project, scopes=[contents_scope], render=lambda: Markup(
+                "{}. {} – {}").format(chapters()["number"], current.title, chapters()["document"].title)),
+            main=cached_fragment(key + reader, project, scopes=[contents_scope], render=main),
         )
 
     return anonymous_page(key, project, page, scopes=[body_scope, contents_scope])

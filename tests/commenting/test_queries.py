@@ -31,3 +31,22 @@ def test_chapter_page_query_count_does_not_grow_with_paragraphs(capp, users, log
     page = response.get_data(as_text=True)
     assert page.count('class="discussion-toggle"') == 200
     print("queries per chapter page:", counts)
+
+
+def test_a_logged_in_reader_s_cached_chapter_page_costs_six_queries(capp, users, login, project_with_phase):
+    """Served from the fragment cache, a reader's page loads only what is theirs or decides the key: the user,
+    the project with its phases and the reader's roles, the chapter, the cache versions, the project's tabs and
+    the unread count. (Before the page below the site header was cached whole, it cost nine.)"""
+    people = users(capp)
+    counts = {}
+    for paragraphs, slug in ((5, "short"), (120, "long")):
+        chapter_id = discussed_chapter(capp, people, project_with_phase, paragraphs, slug)
+        for who in ("anna", "ben"):
+            client = login(capp, getattr(people, who))
+            client.get(f"/p/{slug}/documents/chapter/{chapter_id}")  # the first reader renders it
+            with count_queries(capp) as statements:
+                page = client.get(f"/p/{slug}/documents/chapter/{chapter_id}").get_data(as_text=True)
+            counts[slug, who] = len(statements)
+            assert page.count('class="discussion-toggle"') == paragraphs
+            assert f">{getattr(people, who).name}</a>" in page  # the site header is the reader's own
+    assert set(counts.values()) == {6}, counts

@@ -178,3 +178,20 @@ def test_the_moderation_queue_names_each_paragraph_by_its_number(draft, login):
     assert re.search(r'Chapter: <a href="[^"]*#chapter-discussion">2\. Maßnahmen</a>', page)
     page = moderator.get(f"/p/{draft.slug}/comments/moderation", headers={"Accept-Language": "de"}).get_data(as_text=True)
     assert re.search(rf'Absatz: <a href="[^"]*#p-{second}">1\.2</a>', page) and "im Zusammenhang" not in page
+
+
+def test_a_chapter_page_cached_for_one_reader_shows_nobody_else_their_rights(draft, login):
+    """The page below the site header is cached per reader's rights: whoever renders it first, the moderator
+    alone sees the moderation tab, the initiator alone the edit forms, and each their own name."""
+    url = f"/p/{draft.slug}/documents/chapter/{draft.chapter_ids[0]}"
+    people = draft.people
+    for order in (("moderator", "anna", "initiator", "ben"), ("anna", "initiator", "ben", "moderator")):
+        for who in order:
+            page = login(draft.app, getattr(people, who)).get(url).get_data(as_text=True)
+            assert f">{getattr(people, who).name}</a>" in page
+            assert ("Moderation</a>" in page) is (who in ("moderator", "initiator")), who
+            assert ("Add a paragraph" in page) is (who == "initiator"), who
+            assert ("Manage project" in page) is (who == "initiator"), who
+    anonymous = draft.app.test_client().get(url).get_data(as_text=True)
+    assert "Moderation</a>" not in anonymous and "Add a paragraph" not in anonymous
+    assert "Log in" in anonymous
