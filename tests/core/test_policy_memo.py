@@ -86,24 +86,24 @@ def test_a_write_within_the_request_forgets_the_decisions(setup):
     assert setup.counting.asked == 2
 
 
+def _ask_twice(setup, about=lambda project: project):
+    """Ask the initiator's question about ``about(project)`` twice in the current context."""
+    project, initiator = _project(setup.slug), db.session.get(User, setup.people.initiator.id)
+    for _ in range(2):
+        can(initiator, "notes.publish", about(project))
+
+
 def test_form_posts_and_questions_outside_a_request_are_decided_every_time(setup):
     with setup.app.test_request_context("/", method="POST"):
-        project, initiator = _project(setup.slug), db.session.get(User, setup.people.initiator.id)
-        can(initiator, "notes.publish", project)
-        can(initiator, "notes.publish", project)
+        _ask_twice(setup)
     with setup.app.app_context():
-        project, initiator = _project(setup.slug), db.session.get(User, setup.people.initiator.id)
-        can(initiator, "notes.publish", project)
-        can(initiator, "notes.publish", project)
+        _ask_twice(setup)
     assert setup.counting.asked == 4
 
 
 def test_questions_about_a_contribution_are_not_remembered(setup):
     with setup.app.test_request_context("/"):
-        project, initiator = _project(setup.slug), db.session.get(User, setup.people.initiator.id)
-        item = SimpleNamespace(project=project)
-        can(initiator, "notes.publish", item)
-        can(initiator, "notes.publish", item)
+        _ask_twice(setup, about=lambda project: SimpleNamespace(project=project))
     assert setup.counting.asked == 2
 
 
