@@ -60,7 +60,11 @@ def test_after_the_phase_text_stays_readable_and_forms_are_gone(world, login, cl
     seed(world.app, world, world.people.ben, "Eine Antwort", parent=comment_by_anna)
     clock.set(END + timedelta(days=1))
     html = login(world.app, world.people.anna).get(world.page).get_data(as_text=True)
-    assert "Vorher geschrieben" in html and "Eine Antwort" in html
+    assert "Vorher geschrieben" in html and "Show 1 reply" in html
+    replies = login(world.app, world.people.anna).get(f"/comments/c/{comment_by_anna}").get_data(as_text=True)
+    assert "Vorher geschrieben" in replies and "Eine Antwort" in replies
+    for gone in ("/reply", "/edit", "/delete", "<textarea"):
+        assert gone not in replies, gone
     assert "Participation ended on 8 April 2026, 12:00." in html
     for gone in ("Publish comment", "/reply", "/edit", "/delete", 'name="value"', "<textarea"):
         assert gone not in html, gone

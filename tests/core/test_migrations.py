@@ -168,8 +168,10 @@ def test_old_database_that_differs_from_the_models_fails_clearly(make_app, reope
         connection.execute(text("ALTER TABLE core_user DROP COLUMN email_confirmed_at"))
         connection.execute(text("ALTER TABLE core_user DROP COLUMN deleted_at"))
         connection.execute(text("DROP TABLE core_follow"))
+        connection.execute(text("ALTER TABLE core_project DROP COLUMN organisation"))
+        connection.execute(text("ALTER TABLE core_project ADD COLUMN content_version INTEGER NOT NULL DEFAULT 0"))
         for table in ("core_notification", "core_notification_preference", "core_delivery", "core_phase_result",
-                      "core_cache_scope"):
+                      "core_cache_scope", "core_search_fts", "core_search_document"):
             connection.execute(text(f"DROP TABLE {table}"))
     with pytest.raises(RuntimeError, match="do not match the models"):
         reopen(old, ["comments"])

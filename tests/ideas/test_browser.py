@@ -54,7 +54,7 @@ def test_a_participant_submits_an_idea_and_filters_the_list(ideas_app, setup_ide
     page.locator("#idea-count", has_text="2 ideas found").wait_for()
     assert titles.all_text_contents() == ["Tempo 30 vor der Kita", "Radweg Lindenstraße"]
     assert page.evaluate("window.__stayed") is True
-    page.get_by_label("Search").fill("kita")
+    page.get_by_label("Search", exact=True).fill("kita")
     page.locator("#idea-count", has_text="1 idea found").wait_for()
     assert titles.all_text_contents() == ["Tempo 30 vor der Kita"]
     assert page.evaluate("window.__stayed") is True

@@ -142,7 +142,9 @@ def test_deleting_the_account_leaves_no_name_or_address_and_every_count_as_it_wa
         "/login", data={"email": EMAIL, "password": PASSWORD}).get_data(as_text=True)
     # Her contributions stay, as from a deleted account.
     idea = world.ben.get(f"/p/kiezfonds/ideas/{world.own_idea}").get_data(as_text=True)
-    assert "Trinkbrunnen am Markt" in idea and "Deleted account" in idea and "Die Stadtwerke haben zugesagt." in idea
+    assert "Trinkbrunnen am Markt" in idea and "Deleted account" in idea
+    thread = world.ben.get(f"/comments/c/{world.bens_comment}").get_data(as_text=True)  # her reply to Ben
+    assert "Deleted account" in thread and "Die Stadtwerke haben zugesagt." in thread
     with world.app.app_context():
         user = db.session.get(User, world.ids.zora)
         assert user.deleted_at is not None and user.email == f"deleted-{user.id}@deleted.invalid"

@@ -22,7 +22,7 @@ from wtforms.fields.core import UnboundField
 from tests.security.browser_probe import Probe
 from tests.security.xss_world import RATING_AT, build
 
-ALL_PLUGINS = ["comments", "commenting", "ideas", "voting"]
+ALL_PLUGINS = ["comments", "commenting", "ideas", "voting", "responses"]
 
 #: Text that is stored and shown to others: payloads go in, the pages that show them are opened.
 STORED = {
@@ -58,6 +58,8 @@ STORED = {
     "voting.QuestionForm.text": "poll page, poll builder, question form",
     "voting.QuestionForm.help": "poll page, question form",
     "voting.QuestionForm.options": "poll page, poll builder",
+    "core.ProjectForm.organisation": "official responses (their heading), response form, management page",
+    "responses.ResponseForm.text": "discussions and item pages (sanitized HTML), response form",
 }
 
 #: Not stored, but printed again on the page a form sends back with an error (or a search shows).
@@ -74,11 +76,12 @@ ECHOED = {
     "comments.RemarkForm.next": "moderation form page with an error",
     "core.ChangeEmailForm.email": "profile page with an error (a new address is stored only once confirmed)",
     "core.FollowForm.next": "the redirect after following or unfollowing a project",
+    "responses.ResponseForm.next": "response form page with an error",
 }
 
 #: Stored as HTML through the sanitizer's allow-list (not escaped first like comments or Markdown).
 SANITIZED_HTML = {"core.ProjectForm.description", "core.PhaseForm.description", "core.ResultsForm.text",
-                  "core.ResultsForm.next_steps"}
+                  "core.ResultsForm.next_steps", "responses.ResponseForm.text"}
 
 #: Text that is not a form field: the poll's free-text answers and the idea search.
 OTHER_INPUTS = ("voting.poll answer", "ideas search")
@@ -126,6 +129,7 @@ NOT_TEXT = {
     "voting.QuestionForm.min_choices": NUMBER,
     "voting.QuestionForm.max_choices": NUMBER,
     "voting.QuestionForm.max_length": NUMBER,
+    "responses.ResponseForm.status": CHOICE,
 }
 
 

@@ -532,6 +532,29 @@ class Builder:
 
     # -- forms that echo what was sent ------------------------------------------
 
+    # -- official responses -------------------------------------------------------
+
+    def responses(self) -> None:
+        """An official response per payload (sanitized HTML), under a payload organisation of its own.
+
+        The organisation is the project's (one value per project, set through the
+        project form), so each response goes to a small draft project of its own.
+        """
+        for i, template in enumerate(PAYLOADS):
+            slug = f"xss-r-{i}"
+            _chapter, paragraph = self.draft(slug)
+            _posted(self.client("admin").post(f"/p/{slug}/manage", data={
+                "title": f"Projekt {slug}", "slug": slug, "description": "<p>Ein Projekt.</p>", "is_public": "y",
+                "organisation": self.plan.plant("core.ProjectForm.organisation", template),
+            }), "organisation")
+            form = f"/p/{slug}/responses/paragraph/{paragraph}"
+            _posted(self.client("initiator").post(form, data={
+                "response-text": self.plan.plant("responses.ResponseForm.text", template)}), "response")
+            self.plan.visits["anonymous"].append(f"/p/{slug}/documents/paragraph/{paragraph}")
+            if i in BREAKOUT_INDEXES:
+                self.plan.visits["initiator"] += [form, f"/p/{slug}/manage"]
+            self.response_form = form
+
     def echoes(self, comment_id: int, paragraph_id: int) -> None:
         """Forms sent back with an error show what was typed again: return addresses, e-mail addresses, searches."""
         plan = self.plan
@@ -551,6 +574,9 @@ class Builder:
                 ("anna", "core.FollowForm.next", "/p/xss-ideas", "/p/xss-ideas/follow", {"following": "1"}),
             ):
                 plan.echoes.append((who, key, page, action, {**fields, "next": plan.plant(key, template)}))
+            form = self.response_form  # sent back with an error: the return address goes into its hidden input
+            plan.echoes.append(("initiator", "responses.ResponseForm.next", form, form, {
+                "response-text": "", "response-next": plan.plant("responses.ResponseForm.next", template)}))
         # Echoed into an input's value: all payloads in one text test each of them.
         for key, page, fields in (
             ("core.LoginForm.email", "/login", {"password": "wrong"}),
@@ -580,6 +606,7 @@ def build(app, people, login) -> Plan:
     builder.documents()
     builder.ideas()
     builder.poll()
+    builder.responses()
     _chapter, paragraph = builder.draft("xss-c-echo")
     comment = builder.neutral_comments(paragraph, 1)[0]
     builder.echoes(comment, paragraph)
