@@ -113,19 +113,32 @@ def fragment_key(key: tuple[Hashable, ...], project: Project, scopes: Iterable[s
 
 
 def cached_fragment(key: tuple[Hashable, ...], project: Project, render: Callable[[], Any], *,
-                    scopes: Iterable[str] | None = None) -> Markup:
-    """``render()``'s HTML, cached under ``key`` + the versions of ``scopes`` + release + locale."""
+                    scopes: Iterable[str] | None = None, holes: bool = False) -> Markup:
+    """``render()``'s HTML, cached under ``key`` + the versions of ``scopes`` + release + locale.
+
+    ``holes``: the HTML has forms whose CSRF token is a placeholder the caller
+    fills in per reader (``plugins/comments/shared_list.py``); it is stored as
+    long as the reader's own token does not appear in it.
+    """
     full_key = fragment_key(key, project, scopes)
     html = cache.get(full_key)
     if html is None:
         store = _read_after_versions()
         html = str(render())
         # A form's CSRF token belongs to one session: such HTML must never be served to others.
-        if any(marker in html for marker in CSRF_MARKERS):
+        if _holds_a_token(html, holes):
             g.setdefault(http_cache.UNSHAREABLE, True)
         elif store:
             cache.set(full_key, html)
     return Markup(html)
+
+
+def _holds_a_token(html: str, holes: bool) -> bool:
+    if not holes:
+        return any(marker in html for marker in CSRF_MARKERS)
+    from flask_wtf.csrf import generate_csrf
+
+    return generate_csrf() in html
 
 
 def _read_after_versions() -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from flask import abort, current_app, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_babel import format_decimal, get_locale, get_translations, gettext as _
 from flask_wtf.csrf import generate_csrf
 from flask_login import current_user
@@ -26,6 +26,7 @@ from sqlalchemy.orm import aliased, joinedload
 
 from core.toolkit import anonymous_page, can, db, Decision, ItemType, same_site_path, User, wants_fragment
 
+from . import shared_list
 from .queries import vote_count
 from .targets import target_type as get_commentable
 from .targets import visible_to_reader
@@ -173,6 +174,9 @@ class Reader:
     #: What the thread is about (the target object, or a comment of the thread): the owner
     #: plugin's policy hook may narrow participation to its own phase kinds (``api.phase_bound``).
     subject: Any = None
+    #: Rendering once for every logged-in reader with the same rights: what depends on the
+    #: reader (own comments, votes, reports, the CSRF token) becomes marks (:mod:`.shared_list`).
+    shared: bool = False
 
     def init_reader(self) -> None:
         user = current_user
@@ -213,9 +217,22 @@ class Reader:
     @property
     def csrf(self) -> str:
         """The CSRF token of every form of this rendering (``csrf_token()`` per comment costs a session lookup each)."""
+        if self.shared:
+            return shared_list.hole("csrf", 0)
         if self._csrf is None:
             self._csrf = generate_csrf()
         return self._csrf
+
+    def begin(self, kind: str, *numbers: int) -> Markup:
+        """Where a part shown to some readers only starts, in a shared rendering (else nothing)."""
+        return shared_list.begin(kind, *numbers) if self.shared else Markup("")
+
+    def end(self, kind: str) -> Markup:
+        return shared_list.end(kind) if self.shared else Markup("")
+
+    def vote_bits(self, entry: "Entry") -> dict[str, str]:
+        """The vote buttons' attributes that depend on the reader's own vote."""
+        return shared_list.vote_bits(entry, self.shared)
 
     def counted(self, kind: str, n: int) -> str:
         """ "3 people agree" and the like, translated once per number and rendering (most counts repeat)."""
@@ -224,14 +241,23 @@ class Reader:
             text = self._counted[(kind, n)] = COUNTED[kind](n)
         return text
 
-    def may_rate(self, comment: Comment) -> bool:
+    # In a shared rendering these answer "maybe" where only the reader's identity decides
+    # (their own comment or not); the template then writes both variants between marks.
+
+    def may_rate(self, comment: Comment) -> bool | str:
+        if self.shared:
+            return "maybe" if self._rate and comment.status == VISIBLE else False
         return self._rate and comment.status == VISIBLE and comment.author_id != self.user_id
 
-    def may_edit(self, comment: Comment) -> bool:
+    def may_edit(self, comment: Comment) -> bool | str:
+        if self.shared:
+            return "maybe" if self._own and comment.status == VISIBLE else False
         return self._own and comment.status == VISIBLE and comment.author_id == self.user_id
 
-    def may_report(self, comment: Comment) -> bool:
+    def may_report(self, comment: Comment) -> bool | str:
         """Whether the "Report" link (or "You reported this comment") is shown."""
+        if self.shared:
+            return "maybe" if comment.status != HIDDEN else False
         return self.user_id is not None and comment.author_id != self.user_id and comment.status != HIDDEN
 
     @property
@@ -259,6 +285,10 @@ class ThreadView(Reader):
     back: str = ""
     sorts: tuple[str, ...] = SORTS
     focus_sort: bool = False
+    shared: bool = False
+    #: With ``shared``: loads (entries, has_more) when the shared rendering is not in the cache.
+    loader: Callable[[], tuple[list[Entry], bool]] | None = None
+    after_id: int | None = None
 
     def __post_init__(self) -> None:
         self.subject = self.target
@@ -266,6 +296,20 @@ class ThreadView(Reader):
 
     def shown_comments(self) -> list[Comment]:
         return [c for entry in self.entries for c in (entry.comment, *(reply.comment for reply in entry.replies))]
+
+    @property
+    def has_entries(self) -> bool:
+        """Whether the page lists comments (a shared rendering may not have loaded them: none deleted counts)."""
+        return self.total > 0 if self.loader is not None else bool(self.entries)
+
+    def shared_list(self) -> Markup:
+        """The comment list from the rendering shared by readers with the same rights, filled in for this one."""
+
+        def render() -> str:
+            self.entries, self.has_more = self.loader()
+            return render_template("comments/_page.html", thread=self)
+
+        return shared_list.shared_list_html(self, render)
 
 
 def item_fragments(item_type: str, items: list[Any]) -> dict[int, Markup]:
@@ -405,8 +449,8 @@ def attach_replies(roots: list[Entry], *, skip: int = 0, limit: int | None = Non
     return loaded
 
 
-def decorate(entries: list[Entry], *, is_moderator: bool = False) -> None:
-    """Vote counts, the reader's votes and reports, open reports for moderators: one query each."""
+def decorate(entries: list[Entry], *, is_moderator: bool = False, readers_own: bool = True) -> None:
+    """Vote counts, the reader's votes and reports (``readers_own``), open reports for moderators: one query each."""
     by_id = {entry.comment.id: entry for entry in entries}
     if not by_id:
         return
@@ -420,7 +464,7 @@ def decorate(entries: list[Entry], *, is_moderator: bool = False) -> None:
             by_id[comment_id].agree = n
         elif value == DISAGREE:
             by_id[comment_id].disagree = n
-    if current_user.is_authenticated:
+    if readers_own and current_user.is_authenticated:
         for comment_id, value in db.session.execute(
             select(Vote.comment_id, Vote.value).where(Vote.comment_id.in_(ids), Vote.user_id == current_user.id)
         ):
@@ -451,8 +495,13 @@ def is_moderator(project) -> bool:
 
 
 def build_thread(target_type, target_id, project, *, sort=None, page=1, heading_level=2, focus_id=None,
-                 form=None, target=None, after: Comment | None = None) -> ThreadView:
-    """Everything ``_thread.html`` needs for one page of a thread."""
+                 form=None, target=None, after: Comment | None = None, shared: bool = False) -> ThreadView:
+    """Everything ``_thread.html`` needs for one page of a thread.
+
+    ``shared``: a logged-in reader who is not a moderator gets the comment list from the
+    rendering shared with every reader of the same rights (:mod:`.shared_list`); the comments
+    are then loaded only when that rendering is not in the cache.
+    """
     commentable = get_commentable(target_type)
     if commentable is None:
         raise LookupError(f"no commentable type {target_type!r} is registered")
@@ -461,9 +510,15 @@ def build_thread(target_type, target_id, project, *, sort=None, page=1, heading_
     sort = sort if sort in SORTS else DEFAULT_SORT
     page = max(int(page or 1), 1)
     moderator = is_moderator(project)
-    entries, has_more = load_top_level(target_type, target_id, sort, page, after)
-    count_replies(entries)
-    decorate(entries, is_moderator=moderator)
+    shared = shared and not moderator and getattr(current_user, "is_authenticated", False) and focus_id is None
+
+    def load() -> tuple[list[Entry], bool]:
+        entries, has_more = load_top_level(target_type, target_id, sort, page, after)
+        count_replies(entries)
+        decorate(entries, is_moderator=moderator, readers_own=not shared)
+        return entries, has_more
+
+    entries, has_more = ([], False) if shared else load()
     create = can(current_user, "comment.create", target, project=project)
     if form is None and create:
         from .forms import CommentForm
@@ -473,7 +528,7 @@ def build_thread(target_type, target_id, project, *, sort=None, page=1, heading_
         target_type=target_type, target_id=target_id, project=project, target=target, commentable=commentable,
         entries=entries, total=count_comments(target_type, target_id), sort=sort, page=page, has_more=has_more,
         create=create, is_moderator=moderator, heading_level=heading_level, focus_id=focus_id, form=form,
-        back=current_path(),
+        back=current_path(), shared=shared, loader=load if shared else None, after_id=after.id if after else None,
     )
 
 

@@ -43,7 +43,7 @@ def thread(target_type: str, target_id: int):
         template = "comments/_thread.html"
 
     def render() -> str:
-        view = build_thread(target_type, target_id, target.project, sort=sort, page=page, target=target)
+        view = build_thread(target_type, target_id, target.project, sort=sort, page=page, target=target, shared=True)
         view.focus_sort = focus_sort
         return render_template(template, thread=view, target=target, commentable=commentable)
 

@@ -1,0 +1,172 @@
+"""One rendering of a thread's comment list for every logged-in reader with the same rights.
+
+A logged-in reader's page of a thread differs from another's in a few places
+only: which vote button is pressed, whether "Edit" and "Delete" appear (their
+own comments), whether a comment says "You reported this comment", and the
+CSRF token in each form. Everything else (the comments, their counts, replies
+links, official responses) is the same for everyone with the same rights in the
+project. Rendering twenty comments through the macros is most of the page's
+cost, so the list is rendered once per version of the thread and per kind of
+reader, with marks where those few things go, and filled in per request from
+two small queries (the reader's votes and reports in this thread).
+
+The marks start with a NUL character, which no stored text can contain (the
+core refuses NUL in every request, ``core/input_checks.py``), so a comment
+cannot forge one::
+
+    \\x00?own:AUTHOR\\x00 … \\x00/own\\x00      shown only to the comment's author
+    \\x00?other:AUTHOR\\x00 … \\x00/other\\x00  shown to everyone else
+    \\x00?repd:COMMENT:AUTHOR\\x00 …           "You reported this comment" (not to the author)
+    \\x00?repl:COMMENT:AUTHOR\\x00 …           the "Report" link (not to the author)
+    \\x00?voted:COMMENT\\x00 …                 the reader has voted on the comment
+    \\x00av:COMMENT\\x00, \\x00ac:…, ap, ai     the agree button's value, class, aria-pressed, icon
+    \\x00dv:COMMENT\\x00, dc, dp, di            the same for disagree
+    \\x00csrf:0\\x00                           the reader's CSRF token
+
+Moderators see hidden text and open reports (which change without a new
+version of the thread), so their pages are always rendered for them alone.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from flask import g
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+from sqlalchemy import bindparam, literal, select, union_all
+
+from core.toolkit import db
+
+from .models import AGREE, DISAGREE, Comment, Report, Vote
+
+MARK = "\x00"
+_BLOCK = re.compile("\x00\\?(\\w+):([\\d:]+)\x00(.*?)\x00/\\1\x00", re.S)
+_HOLE = re.compile("\x00(\\w+):(\\d+)\x00")
+
+
+def begin(kind: str, *numbers: int) -> Markup:
+    return Markup(f"{MARK}?{kind}:{':'.join(str(int(n)) for n in numbers)}{MARK}")
+
+
+def end(kind: str) -> Markup:
+    return Markup(f"{MARK}/{kind}{MARK}")
+
+
+def hole(kind: str, comment_id: int) -> Markup:
+    return Markup(f"{MARK}{kind}:{int(comment_id)}{MARK}")
+
+
+@dataclass
+class ReaderState:
+    """What one logged-in reader's copy of the list needs: who they are, their votes and reports."""
+
+    user_id: int
+    csrf: str
+    votes: dict[int, int] = field(default_factory=dict)
+    reported: set[int] = field(default_factory=set)
+
+    @classmethod
+    def load(cls, target_type: str, target_id: int) -> "ReaderState":
+        """The current reader's votes and reports on comments of one thread, in one query."""
+        state = cls(user_id=current_user.id, csrf=generate_csrf())
+        rows = db.session.execute(_READER_STATE, {"user": state.user_id, "type": target_type, "target": target_id})
+        for comment_id, value in rows:
+            if value == _REPORTED:
+                state.reported.add(comment_id)
+            else:
+                state.votes[comment_id] = value
+        return state
+
+
+#: A report's row in :data:`_READER_STATE` (votes are +1 or -1).
+_REPORTED = 0
+
+
+def _reader_state_statement():
+    """The reader's votes (comment, +1/-1) and reports (comment, 0) in one thread.
+
+    Built once: a statement with bound parameters is a fixed construct, shared by all threads,
+    and building it per request cost more than running it.
+    """
+    in_thread = select(Comment.id).where(Comment.target_type == bindparam("type"),
+                                         Comment.target_id == bindparam("target"))
+    votes = select(Vote.comment_id, Vote.value).where(Vote.user_id == bindparam("user"),
+                                                       Vote.comment_id.in_(in_thread))
+    reports = select(Report.comment_id, literal(_REPORTED)).where(Report.user_id == bindparam("user"),
+                                                                   Report.comment_id.in_(in_thread))
+    return union_all(votes, reports)
+
+
+_READER_STATE = _reader_state_statement()
+
+
+def _shows(kind: str, numbers: list[int], state: ReaderState) -> bool:
+    if kind == "own":
+        return numbers[0] == state.user_id
+    if kind == "other":
+        return numbers[0] != state.user_id
+    if kind == "repd":
+        return numbers[1] != state.user_id and numbers[0] in state.reported
+    if kind == "repl":
+        return numbers[1] != state.user_id and numbers[0] not in state.reported
+    if kind == "voted":
+        return bool(state.votes.get(numbers[0]))
+    raise ValueError(f"unknown block {kind!r}")
+
+
+#: The vote buttons' per-reader attributes: (value when this button's vote is the reader's, otherwise).
+_VOTE_BITS = {
+    "av": ("unagree", "agree"), "ac": (" is-active", ""), "ap": ("true", "false"), "ai": ("✓", "+"),
+    "dv": ("undisagree", "disagree"), "dc": (" is-active", ""), "dp": ("true", "false"), "di": ("✓", "−"),
+}
+
+
+def _value(kind: str, number: int, state: ReaderState) -> str:
+    if kind == "csrf":
+        return state.csrf
+    mine, other = _VOTE_BITS[kind]
+    voted = state.votes.get(number, 0)
+    return mine if voted == (AGREE if kind[0] == "a" else DISAGREE) else other
+
+
+def fill(html: str, state: ReaderState) -> Markup:
+    """The shared rendering as ``state``'s reader sees it. Blocks may hold blocks of other kinds."""
+    for _depth in range(4):
+        if f"{MARK}?" not in html:
+            break
+        html = _BLOCK.sub(
+            lambda m: m.group(3) if _shows(m.group(1), [int(n) for n in m.group(2).split(":")], state) else "", html)
+    html = _HOLE.sub(lambda m: _value(m.group(1), int(m.group(2)), state), html)
+    if MARK in html:  # a mark the template wrote wrongly: never let it reach a browser
+        raise ValueError("unresolved mark in a shared comment list")
+    return Markup(html)
+
+
+def vote_bits(entry, shared: bool) -> dict[str, str]:
+    """The vote buttons' reader-dependent attributes: computed, or marks for :func:`fill`."""
+    cid = entry.comment.id
+    if shared:
+        bits = {key: hole(key, cid) for key in _VOTE_BITS}
+        bits["voted"], bits["end_voted"] = begin("voted", cid), end("voted")
+        return bits
+    bits = {key: (mine if entry.my_vote == (AGREE if key[0] == "a" else DISAGREE) else other)
+            for key, (mine, other) in _VOTE_BITS.items()}
+    bits["voted"] = bits["end_voted"] = Markup("")
+    return bits
+
+
+def shared_list_html(thread, render) -> Markup:
+    """The comment list of ``thread`` for the current reader, from the shared rendering."""
+    from core.toolkit import cached_fragment, item_scope, reader_key
+
+    project = thread.project
+    decision = thread.create
+    key = ("comments.list", thread.target_type, thread.target_id, thread.sort, thread.page, thread.after_id,
+           reader_key(project), bool(decision), decision.code, str(decision.reason), thread._rate, thread._own,
+           thread.back)
+    html = cached_fragment(key, project, render, scopes=[item_scope(thread.target_type, thread.target_id, project.id)],
+                           holes=True)
+    g.setdefault("mitsprache_comment_marks", True)
+    return fill(str(html), ReaderState.load(thread.target_type, thread.target_id))
