@@ -368,6 +368,10 @@ def _register_request_hooks(app: Flask) -> None:
     forget_decisions_after_writes()
 
     app.before_request(refuse_nul_characters)
+    # After the NUL check and the rate limits (registered earlier): anonymous pages from their recipe.
+    from . import page_shortcut
+
+    page_shortcut.init_app(app)
     app.after_request(add_security_headers)
 
     @app.teardown_request

@@ -55,6 +55,8 @@ DEFAULTS = {"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 3600, "CACHE_T
 
 _SOURCES = ("*.py", "*.html", "*.txt", "*.xml", "*.svg")
 _REFRESHED = "_mitsprache_cache_refreshed"
+#: In ``g``: the recipe of an anonymous page (see core/page_shortcut.py).
+RECIPE = "_mitsprache_recipe"
 
 
 def release() -> str:
@@ -85,7 +87,7 @@ def release() -> str:
 def _source_folders(state) -> list[Path]:
     themes = Path(importlib.util.find_spec("themes").origin).parent  # shipped as a package
     folders = {Path(__file__).parent, themes}
-    for plugin in state.pm.get_plugins():
+    for _name, plugin in state.pm.list_name_plugin():  # not get_plugins(): a plugin may be an unhashable object
         module_file = getattr(plugin, "__file__", None)
         if module_file:
             folders.add(Path(module_file).parent)
@@ -107,9 +109,14 @@ def cache_versions(project: Project, scopes: Iterable[str]) -> None:
 def fragment_key(key: tuple[Hashable, ...], project: Project, scopes: Iterable[str] | None = None) -> str:
     """The full cache key: ``key``, release, locale and the current versions of the scopes."""
     chosen = page_scopes(project, scopes)
-    found = cache_scopes.versions(chosen)
+    return fragment_key_of(key, project.id, chosen, cache_scopes.versions(chosen))
+
+
+def fragment_key_of(key: tuple[Hashable, ...], project_id: int, chosen: tuple[str, ...],
+                    found: dict[str, tuple[int, Any]]) -> str:
+    """:func:`fragment_key` from the page's scopes and their versions (``core.page_shortcut`` has no project)."""
     versions = tuple(found[scope][0] for scope in chosen)
-    return "fragment:" + repr((key, project.id, release(), str(get_locale()), chosen, versions))
+    return "fragment:" + repr((key, project_id, release(), str(get_locale()), chosen, versions))
 
 
 def cached_fragment(key: tuple[Hashable, ...], project: Project, render: Callable[[], Any], *,
@@ -176,4 +183,8 @@ def anonymous_page(key: tuple[Hashable, ...], project: Project, render: Callable
     if whole_response:
         chosen = page_scopes(project, scopes)
         http_cache.validate(full_key, project, cache_scopes.versions(chosen), release())
+        page = g.get(http_cache.PAGE)
+        # What core.page_shortcut needs to answer the next anonymous request for this URL before the view.
+        g.setdefault(RECIPE, {"key": full_key, "project_id": project.id, "scopes": chosen, "until": page["until"],
+                              "passed": page["passed"], "created_at": project.created_at})
     return cached_fragment(full_key, project, render, scopes=scopes)

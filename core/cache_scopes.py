@@ -118,7 +118,8 @@ def versions(scopes: Iterable[str]) -> dict[str, tuple[int, Any]]:
         params: dict[str, str] = {}
         for i, prefix in enumerate(missing):
             params[f"p{i}"], params[f"u{i}"] = prefix, _upper(prefix)
-        rows = db.session.execute(_versions_statement(len(missing)), params)
+        # On the session's connection: the ORM's statement handling is not needed for a text query.
+        rows = db.session.connection().execute(_versions_statement(len(missing)), params)
         memo.update({prefix: (int(total), changed) for prefix, total, changed in rows})
     return {prefix: memo[prefix] for prefix in scopes}
 

@@ -34,7 +34,7 @@ from flask_login import current_user
 
 from .clock import now
 
-_PAGE = "_mitsprache_http_cache"
+PAGE = "_mitsprache_http_cache"
 
 DEFAULTS = {"HTTP_CACHE_SECONDS": 10, "HTTP_STALE_SECONDS": 30}
 
@@ -47,23 +47,31 @@ def phase_boundaries(project: Any, at: datetime) -> tuple[datetime | None, datet
     return (max(past) if past else None, min(future) if future else None)
 
 
-def validate(key: tuple, project: Any, versions: dict[str, tuple[int, Any]], release: str) -> None:
-    """Remember the page's validators for the response; answer 304 at once when the client has them."""
-    at = now()
-    passed, upcoming = phase_boundaries(project, at)
+def validators(key: tuple, versions: dict[str, tuple[int, Any]], release: str, *, passed, upcoming,
+               created_at: datetime, at: datetime) -> dict:
+    """The page's ETag, Last-Modified and how long a proxy may keep it (see :func:`public`)."""
     parts = (release, str(get_locale()), request.headers.get("HX-Request", ""), key,
              sorted((scope, total) for scope, (total, _changed) in versions.items()), passed)
     etag = hashlib.sha1(repr(parts).encode()).hexdigest()[:24]
     changes = [changed for _total, changed in versions.values() if changed is not None]
-    modified = max([*changes, *([passed] if passed else []), project.created_at])
-    g.setdefault(_PAGE, {"etag": etag, "modified": modified, "until": upcoming, "at": at})
-    if request.method in ("GET", "HEAD") and request.if_none_match.contains_weak(etag):
+    modified = max([*changes, *([passed] if passed else []), created_at])
+    return {"etag": etag, "modified": modified, "until": upcoming, "passed": passed, "at": at}
+
+
+def validate(key: tuple, project: Any, versions: dict[str, tuple[int, Any]], release: str) -> None:
+    """Remember the page's validators for the response; answer 304 at once when the client has them."""
+    at = now()
+    passed, upcoming = phase_boundaries(project, at)
+    page = validators(key, versions, release, passed=passed, upcoming=upcoming, created_at=project.created_at, at=at)
+    g.setdefault(PAGE, page)
+    if request.method in ("GET", "HEAD") and request.if_none_match.contains_weak(page["etag"]):
         response = make_response("", 304)
-        _public(response, g.get(_PAGE))
+        public(response, g.get(PAGE))
         abort(response)
 
 
-def _public(response, page: dict) -> None:
+def public(response, page: dict) -> None:
+    """Validators and proxy caching headers of a page that is the same for every anonymous reader."""
     config = current_app.config
     fresh, stale = config["HTTP_CACHE_SECONDS"], config["HTTP_STALE_SECONDS"]
     if page["until"] is not None:  # a proxy must not answer past the next phase boundary
@@ -81,13 +89,20 @@ def _public(response, page: dict) -> None:
 
 def add_headers(response):
     """``after_request``: validators and proxy caching for an anonymous page that is the same for everyone."""
-    page = g.get(_PAGE)
+    page = shareable(response)
+    if page is not None:
+        public(response, page)
+    return response
+
+
+def shareable(response) -> dict | None:
+    """The page's validators when ``response`` is an anonymous page the same for everyone, else None."""
+    page = g.get(PAGE)
     if (page is None or response.status_code != 200 or request.method not in ("GET", "HEAD")
             or getattr(current_user, "is_authenticated", False) or g.get(UNSHAREABLE)
             or session.modified or "Set-Cookie" in response.headers):
-        return response
-    _public(response, page)
-    return response
+        return None
+    return page
 
 
 #: Set in ``g`` when the page holds something of one reader (a CSRF token): no public caching.
