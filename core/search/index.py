@@ -12,7 +12,9 @@ the document's id.
 """
 from __future__ import annotations
 
-from sqlalchemy import delete, select, text
+from functools import lru_cache
+
+from sqlalchemy import bindparam, delete, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..registry import SearchDocument
@@ -37,13 +39,7 @@ def write(connection, item_type: str, item_id: int, document: SearchDocument) ->
         "title": document.title or "", "body": body_of(document), "hidden": bool(document.hidden),
         "within_type": within_type, "within_id": within_id,
     }
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(TABLE).values(**values)
-    statement = statement.on_conflict_do_update(
-        index_elements=["item_type", "item_id"],
-        set_={key: statement.excluded[key] for key in values if key not in ("item_type", "item_id")},
-    ).returning(TABLE.c.id)
-    document_id = connection.execute(statement).scalar_one()
+    document_id = connection.execute(_upsert(connection.dialect.name), values).scalar_one()
     title, body = index_text(values["title"]), index_text(values["body"])
     if connection.dialect.name == "postgresql":
         connection.execute(
@@ -55,6 +51,25 @@ def write(connection, item_type: str, item_id: int, document: SearchDocument) ->
         return
     connection.execute(text(f"INSERT OR REPLACE INTO {FTS_TABLE} (rowid, title, body) VALUES (:id, :title, :body)"),
                        {"id": document_id, "title": title, "body": body})
+
+
+_COLUMNS = ("item_type", "item_id", "project_id", "title", "body", "hidden", "within_type", "within_id")
+
+
+@lru_cache(maxsize=4)
+def _upsert(dialect_name: str):
+    """The document upsert with bound parameters, built once per dialect.
+
+    It runs in the writer's transaction on every indexed write (each comment),
+    and building the statement cost more than running it. A statement with bound
+    parameters is a fixed construct, shared by all threads.
+    """
+    dialect = postgresql if dialect_name == "postgresql" else sqlite
+    statement = dialect.insert(TABLE).values({key: bindparam(key) for key in _COLUMNS})
+    return statement.on_conflict_do_update(
+        index_elements=["item_type", "item_id"],
+        set_={key: statement.excluded[key] for key in _COLUMNS if key not in ("item_type", "item_id")},
+    ).returning(TABLE.c.id)
 
 
 def remove(connection, item_type: str, item_ids: list[int]) -> None:
