@@ -48,3 +48,17 @@ def same_site_path(url: str | None) -> str:
         return ""
     path = parts.path + (f"?{parts.query}" if parts.query else "")
     return path if is_safe_path(path) else ""
+
+
+def current_page() -> str:
+    """The page the reader is on: the request itself, or for an htmx request the page that sent it.
+
+    Forms in a fragment return there (``next``), and a fragment cached per page keys on it.
+    """
+    from .htmx import wants_fragment
+
+    if wants_fragment():
+        page = same_site_path(request.headers.get("HX-Current-URL"))
+        if page:
+            return page
+    return request.full_path.rstrip("?")

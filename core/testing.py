@@ -38,7 +38,8 @@ What there is:
 - ``live_server(app)``, ``browser``, ``page``, ``screenshot``: the app served on
   a free local port and a real headless Chromium (Debian's ``/usr/bin/chromium``,
   or ``MITSPRACHE_CHROMIUM``) driven by Playwright;
-- :func:`run_at_once`: run jobs in threads released at the same instant.
+- :func:`run_at_once`: run jobs in threads released at the same instant;
+- :func:`log_in_browser`: log a Playwright page in through the login form.
 """
 from __future__ import annotations
 
@@ -289,6 +290,15 @@ def assert_revisions_match_models(make_app):
             )
 
     return check
+
+
+def log_in_browser(page, base: str, email: str, password: str) -> None:
+    """Log ``page`` in through the login form at ``base`` (in any language) and wait until it has left it."""
+    page.goto(f"{base}/login")
+    page.locator("main input[name=email]").fill(email)
+    page.locator("main input[name=password]").fill(password)
+    page.locator("main form:has(input[name=password]) button[type=submit]").click()
+    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def run_at_once(jobs):

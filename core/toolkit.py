@@ -39,7 +39,8 @@ What is here, by topic:
   ``format_day`` (also the template filters ``|moment`` and ``|day``);
 - text: ``clean_html``, ``text_to_html``, ``plain_text``, ``excerpt`` (the one sanitizer);
 - requests: ``is_htmx``, ``wants_fragment``, ``render_page_or_fragment``, ``parse_int``,
-  ``MAX_PAGE``, ``safe_next`` and ``same_site_path`` (the one safe-redirect helper), ``posting_limit``,
+  ``MAX_PAGE``, ``safe_next`` and ``same_site_path`` (the one safe-redirect helper), ``current_page``
+  (the page the reader is on, also for htmx), ``posting_limit``,
   ``ConfirmForm`` (a CSRF-protected button), ``reorder`` (move a thing up or down among its
   siblings: phases, chapters, questions), ``cached_fragment``, ``anonymous_page``, ``cache_versions``,
   ``reader_key`` (the reader's rights and tabs, for the key of a fragment that shows them);
@@ -85,7 +86,7 @@ from .ordering import reorder
 from .policy import ALLOW, Decision, active_phase_for, can, has_role, known_phases, participation_decision, remember_roles
 from .ratelimits import posting_limit
 from .reader_key import reader_key
-from .redirects import safe_next, same_site_path
+from .redirects import current_page, safe_next, same_site_path
 from .registry import NotificationKind
 from .registry import (
     Contribution, ExportColumn, Exporter, ItemType, ManageLink, NavItem, PhaseKind, PhaseSetting, ProjectTab,
@@ -183,7 +184,7 @@ __all__ = [
     # text
     "clean_html", "text_to_html", "plain_text", "excerpt",
     # requests
-    "is_htmx", "wants_fragment", "render_page_or_fragment", "parse_int", "MAX_PAGE", "safe_next", "same_site_path",
+    "is_htmx", "wants_fragment", "render_page_or_fragment", "parse_int", "MAX_PAGE", "safe_next", "same_site_path", "current_page",
     "posting_limit", "ConfirmForm", "reorder", "cached_fragment", "anonymous_page", "cache_versions", "reader_key", "project_scope",
     "header_scope", "item_scope", "touch_cache_scopes", "bump_content_version", "version_of",
     "write_export", "export_options",

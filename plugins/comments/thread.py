@@ -24,7 +24,7 @@ from markupsafe import Markup
 from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
-from core.toolkit import anonymous_page, can, db, Decision, ItemType, same_site_path, User, wants_fragment
+from core.toolkit import anonymous_page, can, current_page, db, Decision, ItemType, User
 
 from . import shared_list
 from .queries import vote_count
@@ -343,13 +343,7 @@ def resolve_target(target_type: str, target_id: int) -> tuple[ItemType, Any]:
     return commentable, target
 
 
-def current_path() -> str:
-    """The page the reader is on: the request itself, or for htmx the page that sent it."""
-    if wants_fragment():
-        page = same_site_path(request.headers.get("HX-Current-URL"))
-        if page:
-            return page
-    return request.full_path.rstrip("?")
+current_path = current_page  # the page the reader is on (core.redirects.current_page)
 
 
 def _order(sort: str):

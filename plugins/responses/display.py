@@ -11,7 +11,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from core.toolkit import can, current_user, is_htmx, render_template, request, same_site_path
+from core.toolkit import can, current_page, current_user, render_template
 
 from .items import item_type as find_item_type
 from .services import responses_for
@@ -22,15 +22,6 @@ def heading_level(kind, compact: bool) -> int:
     if kind.type == "comment":
         return 4
     return 3 if compact else 2
-
-
-def current_page() -> str:
-    """The page the block is shown on (for htmx swaps, the page that asked): where the forms return to."""
-    if is_htmx():
-        page = same_site_path(request.headers.get("HX-Current-URL"))
-        if page:
-            return page
-    return request.full_path.rstrip("?")
 
 
 def blocks(item_type: str, items: list[Any], user, status_message: str | None = None) -> dict[int, Markup]:

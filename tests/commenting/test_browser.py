@@ -6,16 +6,10 @@ import re
 import pytest
 
 from tests.commenting.conftest import add_comments
+from core.testing import log_in_browser
 
 pytestmark = pytest.mark.browser
 
-
-def _log_in(page, base, email, password):
-    page.goto(f"{base}/login")
-    page.get_by_label("E-mail address").fill(email)
-    page.locator("input[name=password]").fill(password)
-    page.locator("main form button[type=submit]").click()
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def test_participant_opens_a_discussion_in_place_and_comments(draft, live_server, page, screenshot):
@@ -23,7 +17,7 @@ def test_participant_opens_a_discussion_in_place_and_comments(draft, live_server
     for i, pid in enumerate((p11, p11, p11, p12)):
         add_comments(draft.app, draft.project_id, "paragraph", pid, 1, draft.people.ben.id, text=f"Meinung {i}")
     base = live_server(draft.app)
-    _log_in(page, base, "anna@example.org", "password-anna")
+    log_in_browser(page, base, "anna@example.org", "password-anna")
     chapter_url = f"{base}/p/{draft.slug}/documents/chapter/{draft.chapter_ids[0]}"
     page.goto(chapter_url)
     screenshot("chapter")
@@ -64,7 +58,7 @@ def test_participant_comments_without_javascript(draft, live_server, browser, sc
     page = context.new_page()
     page.set_default_timeout(10_000)
     try:
-        _log_in(page, base, "anna@example.org", "password-anna")
+        log_in_browser(page, base, "anna@example.org", "password-anna")
         page.goto(f"{base}/p/{draft.slug}/documents/chapter/{draft.chapter_ids[1]}")
         page.locator(f'a.discussion-toggle[aria-controls="d-{pid}"]').click()
         page.wait_for_url(f"**/documents/paragraph/{pid}")
@@ -98,7 +92,7 @@ def test_overview_page_renders(draft, live_server, page, screenshot, clock):
                 discussion.add_comment("paragraph", pid, project, anna, "x", created_at=T0 - timedelta(days=5 - day))
         db.session.commit()
     base = live_server(draft.app)
-    _log_in(page, base, "initiator@example.org", "password-init")
+    log_in_browser(page, base, "initiator@example.org", "password-init")
     page.goto(f"{base}/p/{draft.slug}/documents/overview")
     assert page.get_by_role("img").count() == 1
     screenshot("overview")

@@ -8,16 +8,10 @@ import pytest
 
 from tests.conftest import T0
 from tests.ideas.conftest import make_idea
+from core.testing import log_in_browser
 
 pytestmark = pytest.mark.browser
 
-
-def _log_in(page, base, email, password):
-    page.goto(f"{base}/login")
-    page.get_by_label(re.compile(r"^E-mail address")).fill(email)
-    page.get_by_label(re.compile(r"^Password")).fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
 
 
 def test_a_participant_submits_an_idea_and_filters_the_list(ideas_app, setup_ideas, live_server, page, screenshot):
@@ -27,7 +21,7 @@ def test_a_participant_submits_an_idea_and_filters_the_list(ideas_app, setup_ide
         make_idea(ideas_app, ctx, ctx.people.ben, title, "Eine Beschreibung, die erklärt, worum es geht.",
                   category, created_at=T0 - timedelta(hours=3 - i))
     base = live_server(ideas_app)
-    _log_in(page, base, "anna@example.org", "password-anna")
+    log_in_browser(page, base, "anna@example.org", "password-anna")
 
     page.goto(f"{base}/p/{ctx.slug}/ideas")
     screenshot("list")

@@ -9,16 +9,10 @@ import pytest
 
 from core.extensions import db
 from tests.integration.conftest import BOTH, RATING_END, RATING_START, make_people, submit_idea, support
+from core.testing import log_in_browser
 
 pytestmark = pytest.mark.browser
 
-
-def log_in(page, base, email, password):
-    page.goto(f"{base}/login")
-    page.get_by_label(re.compile(r"^E-mail address")).fill(email)
-    page.get_by_label(re.compile(r"^Password")).fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def test_an_idea_from_phase_one_is_supported_in_phase_two(kiez, login, live_server, page, screenshot, clock):
@@ -31,7 +25,7 @@ def test_an_idea_from_phase_one_is_supported_in_phase_two(kiez, login, live_serv
     base = live_server(k.app)
 
     # Phase 1: Anna submits an idea.
-    log_in(page, base, "anna@example.org", "password-anna")
+    log_in_browser(page, base, "anna@example.org", "password-anna")
     page.goto(f"{base}/p/{k.slug}/ideas")
     page.get_by_role("link", name="Submit an idea").click()
     page.get_by_label(re.compile(r"^Title")).fill("Mehr Bäume in der Lindenstraße")
@@ -108,7 +102,7 @@ def test_answering_a_poll_next_to_ideas(make_app, users, project_with_phase, liv
         db.session.commit()
     base = live_server(app)
 
-    log_in(page, base, "anna@example.org", "password-anna")
+    log_in_browser(page, base, "anna@example.org", "password-anna")
     page.goto(f"{base}/p/{slug}")
     page.get_by_role("link", name="Poll", exact=True).click()
     page.get_by_role("heading", level=1, name="Stadtpark der Zukunft").wait_for()

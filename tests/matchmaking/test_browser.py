@@ -5,16 +5,10 @@ import re
 from pathlib import Path
 
 import pytest
+from core.testing import log_in_browser
 
 pytestmark = pytest.mark.browser
 
-
-def _log_in(page, base, email, password):
-    page.goto(f"{base}/login")
-    page.locator("input[name=email]").fill(email)
-    page.locator("input[name=password]").fill(password)
-    page.locator("form:has(input[name=password]) button[type=submit]").click()
-    page.wait_for_load_state()
 
 
 @pytest.mark.parametrize("javascript", [True, False], ids=["htmx", "no-js"])
@@ -25,7 +19,7 @@ def test_marking_interest_and_answering_it(world, browser, live_server, javascri
     ben_context = browser.new_context(java_script_enabled=javascript, locale="en-GB", viewport={"width": 1200, "height": 900})
     try:
         anna, ben = anna_context.new_page(), ben_context.new_page()
-        _log_in(anna, base, "anna@example.org", "password-anna")
+        log_in_browser(anna, base, "anna@example.org", "password-anna")
         anna.goto(f"{base}{w.base}/challenges/{w.challenge}")
         assert "geheim-celle" not in anna.content()
         anna.evaluate("window.__stayed = true") if javascript else None
@@ -37,7 +31,7 @@ def test_marking_interest_and_answering_it(world, browser, live_server, javascri
         else:
             assert "Your interest has been sent to Stadt Celle" in anna.text_content("#flash")
 
-        _log_in(ben, base, "ben@example.org", "password-ben")
+        log_in_browser(ben, base, "ben@example.org", "password-ben")
         ben.goto(f"{base}{w.base}/dashboard")
         request = ben.locator(".matchmaking-request", has_text="Digitalpaten")
         assert "Wir begleiten schon 400 Seniorinnen." in request.text_content()
@@ -61,7 +55,7 @@ def _shoot(browser, base, path, email, password, locale, name):
     try:
         page = context.new_page()
         if email:
-            _log_in(page, base, email, password)
+            log_in_browser(page, base, email, password)
         page.goto(f"{base}{path}")
         # The page fits the phone: nothing wider than the viewport.
         overflow = page.evaluate("document.documentElement.scrollWidth")

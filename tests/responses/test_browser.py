@@ -5,17 +5,11 @@ import re
 from pathlib import Path
 
 import pytest
+from core.testing import log_in_browser
 
 pytestmark = pytest.mark.browser
 SHOTS = Path("/tmp/shots/responses")
 
-
-def _log_in(page, base, email, password):
-    page.goto(f"{base}/login")
-    page.get_by_label(re.compile(r"^E-mail address")).fill(email)
-    page.get_by_label(re.compile(r"^Password")).fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
 
 
 def _shot(page, name):
@@ -26,7 +20,7 @@ def _shot(page, name):
 def test_an_editor_answers_an_idea_in_place(answered_site, live_server, page):
     app, world = answered_site
     base = live_server(app)
-    _log_in(page, base, "editor@example.org", "password-editor")
+    log_in_browser(page, base, "editor@example.org", "password-editor")
     page.goto(f"{base}/p/{world.slug}/ideas/{world.idea}")
     page.evaluate("window.__stayed = true")
     page.get_by_role("link", name=re.compile("Write an official response")).click()

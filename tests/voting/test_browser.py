@@ -6,22 +6,16 @@ import re
 import pytest
 
 from tests.voting.conftest import END, START
+from core.testing import log_in_browser
 
 pytestmark = pytest.mark.browser
 
-
-def log_in(page, base, email, password):
-    page.goto(f"{base}/login")
-    page.get_by_label(re.compile(r"^E-mail address")).fill(email)
-    page.get_by_label(re.compile(r"^Password")).fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(lambda url: "/login" not in url)
 
 
 def test_supporting_an_item_updates_the_widget_in_place(rating, live_server, page, screenshot):
     r = rating(max_votes=2)
     base = live_server(r.app)
-    log_in(page, base, "anna@example.org", "password-anna")
+    log_in_browser(page, base, "anna@example.org", "password-anna")
     page.goto(f"{base}/p/{r.slug}/things")
     first = page.locator(f"#voting-thing-{r.things[0]}")
     button = first.get_by_role("button", name=re.compile(r"Support\s*:\s*Benches"))
@@ -57,7 +51,7 @@ def test_answering_a_poll(make_app, users, project_with_phase, live_server, page
     base = live_server(app)
 
     # The initiator builds the poll in the browser.
-    log_in(page, base, "initiator@example.org", "password-init")
+    log_in_browser(page, base, "initiator@example.org", "password-init")
     page.goto(f"{base}/p/{slug}/poll/manage")
     page.get_by_label(re.compile(r"^Title of the poll")).fill("Park survey")
     page.get_by_role("button", name="Create the poll").click()
@@ -77,7 +71,7 @@ def test_answering_a_poll(make_app, users, project_with_phase, live_server, page
     screenshot("builder")
     page.get_by_role("button", name="Log out").click()
 
-    log_in(page, base, "anna@example.org", "password-anna")
+    log_in_browser(page, base, "anna@example.org", "password-anna")
     page.goto(f"{base}/p/{slug}/poll")
     page.get_by_label("Weekly").check()
     for label in ("Benches", "Trees", "Toilets"):
