@@ -199,6 +199,12 @@ def mark(sender: Organisation, receiver: Organisation, *, challenge=None, initia
     interest = _load(sender.id, receiver.id)
     if interest is not None and interest.state in ("pending", "declined") and not is_expired(interest, days):
         return Result(interest, "pending")  # already sent: the same click twice
+    if interest is not None and interest.state == "accepted":
+        # The pair connected between the check above and this read (both sides clicked at once):
+        # the interest stays accepted; marking it pending again would undo the other request's answer.
+        connection = connection_between(sender.id, receiver.id)
+        if connection is not None:
+            return Result(interest, "mutual", connection)
     cap = max_open(sender.project)
     if cap and open_outgoing(sender) >= cap:
         raise DomainError(_("%(org)s has %(n)d open requests, the most this programme allows. Wait for answers "
