@@ -10,7 +10,7 @@ import sys
 
 import click
 from flask import current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import FlaskGroup, ScriptInfo, with_appcontext
 
 from . import config as config_module
 from .app import create_all_tables, create_app
@@ -291,8 +291,22 @@ def db_revision(plugin_or_core: str, message: str, empty: bool) -> None:
     click.echo(f"Wrote {path}. Review it, then run 'mitsprache db upgrade'.")
 
 
+class _CommandGroup(FlaskGroup):
+    """Flask's command group, whose command list (``mitsprache --help``) says in one line, not with a
+    traceback, why the site cannot be loaded (a fresh folder without config.toml, say)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        try:
+            ctx.ensure_object(ScriptInfo).load_app()
+        except Exception as exc:  # listing commands must never fail: show why, then what works anyway
+            reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            click.echo(f"Note: {reason}", err=True)
+            return sorted(click.Group.list_commands(self, ctx))
+        return super().list_commands(ctx)
+
+
 def build_cli() -> click.Group:
-    cli = FlaskGroup(create_app=_factory, help="Mitsprache, a plugin-based online consultation server.")
+    cli = _CommandGroup(create_app=_factory, help="Mitsprache, a plugin-based online consultation server.")
     commands = (init_command, serve_command, user_group, project_group, phase_group, plugins_command, export_command)
     from .backup_cli import COMMANDS as backup_commands
     from .notifications.cli import COMMANDS as notification_commands

@@ -84,3 +84,13 @@ def test_an_unreachable_database_is_one_line(tmp_path):
                                                    "MITSPRACHE_DATABASE_URL": "postgresql+psycopg://nobody@127.0.0.1:1/none"})
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
     assert done.stderr.strip().count("\n") == 0
+
+
+def test_the_command_list_on_a_fresh_folder_has_no_traceback(tmp_path):
+    """``mitsprache --help`` before ``mitsprache init``: the commands, and one line saying why the rest is missing."""
+    done = _cli("--help", cwd=tmp_path / "fresh")
+    assert done.returncode == 0 and "Traceback" not in done.stderr + done.stdout
+    assert "  init " in done.stdout and done.stderr.strip().startswith("Note: ") and "mitsprache init" in done.stderr
+    assert done.stderr.strip().count("\n") == 0
+    bare = _cli(cwd=tmp_path / "fresh")  # no command: the same list
+    assert "Traceback" not in bare.stderr + bare.stdout and "  init " in bare.stdout + bare.stderr
