@@ -1,6 +1,7 @@
 """A write outdates exactly the cached fragments that show what it changed (core/cache_scopes.py)."""
 from __future__ import annotations
 
+import os
 import uuid
 from datetime import timedelta
 from types import SimpleNamespace
@@ -10,6 +11,9 @@ import pytest
 from core.cache import cache
 from core.extensions import db
 from core.testing import T0
+from tests.helpers import require_redis
+
+REDIS_URL = os.environ.get("MITSPRACHE_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
 
 @pytest.fixture
@@ -136,13 +140,9 @@ def test_a_new_release_changes_every_key(draft):
 
 def test_two_instances_sharing_redis_see_each_others_writes_at_once(make_app, users, project_with_phase, login,
                                                                      clock, tmp_path):
-    redis = pytest.importorskip("redis")
-    try:
-        redis.Redis.from_url("redis://127.0.0.1:6379/0").ping()
-    except redis.exceptions.ConnectionError:
-        pytest.skip("no Redis on 127.0.0.1:6379")
+    require_redis(REDIS_URL)
     prefix = f"mitsprache-test-{uuid.uuid4().hex}:"
-    shared = dict(CACHE_TYPE="RedisCache", CACHE_REDIS_URL="redis://127.0.0.1:6379/0", CACHE_KEY_PREFIX=prefix)
+    shared = dict(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=REDIS_URL, CACHE_KEY_PREFIX=prefix)
     first = make_app(plugins=["comments", "commenting"], **shared)
     draft = _draft(first, users(first), project_with_phase)
     second = _same_deployment(first, tmp_path, clock, shared)
@@ -156,7 +156,9 @@ def test_two_instances_sharing_redis_see_each_others_writes_at_once(make_app, us
         assert "Über Redis" in reader.get(url).get_data(as_text=True)
         assert "1 comment" in reader.get(_chapter(draft, draft.one)).get_data(as_text=True)
     finally:
-        client = redis.Redis.from_url("redis://127.0.0.1:6379/0")
+        import redis
+
+        client = redis.Redis.from_url(REDIS_URL)
         for key in client.scan_iter(f"{prefix}*"):
             client.delete(key)
         with second.app_context():

@@ -35,6 +35,8 @@ from urllib.request import HTTPCookieProcessor, HTTPRedirectHandler, Request, bu
 
 import pytest
 
+from tests.helpers import require_postgres, require_redis
+
 ROOT = Path(__file__).resolve().parents[2]
 #: A server whose user may create databases: the PostgreSQL run's own server when there is one.
 POSTGRES_URL = os.environ.get("MITSPRACHE_TEST_POSTGRES_URL") or (
@@ -55,24 +57,8 @@ def _free_port() -> int:
 
 def _require_services() -> None:
     """Fail (never skip) with what to start when PostgreSQL or Redis do not answer."""
-    import redis
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.exc import OperationalError
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.fail(f"Redis does not answer at {REDIS_URL}: start it (`make test` and .ci/run do) "
-                    "or set MITSPRACHE_TEST_REDIS_URL.")
-    engine = create_engine(POSTGRES_URL, connect_args={"connect_timeout": 3})
-    try:
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-    except OperationalError as exc:
-        pytest.fail(f"PostgreSQL does not answer at {POSTGRES_URL} ({str(exc).splitlines()[0]}): start it "
-                    "(.ci/run does) or set MITSPRACHE_TEST_POSTGRES_URL to a server whose user may create databases.")
-    finally:
-        engine.dispose()
+    require_redis(REDIS_URL)
+    require_postgres(POSTGRES_URL)
 
 
 class _NoRedirects(HTTPRedirectHandler):

@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 
 from core.cli import build_cli
 from core.extensions import db
+from tests.helpers import require_postgres
 
 PG_SERVER = os.environ.get("MITSPRACHE_TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 PG_DATABASE = "mitsprache_backup_test"  # its own database: the suite's schemas in `test` stay untouched
@@ -146,15 +147,12 @@ def test_restore_applies_pending_migrations(tmp_path):
 @pytest.fixture
 def pg_database():
     """A database of its own on the local PostgreSQL server, dropped afterwards."""
+    require_postgres(PG_SERVER)
     server = make_url(PG_SERVER)
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)"))
-            conn.execute(text(f"CREATE DATABASE {PG_DATABASE}"))
-    except Exception as exc:  # noqa: BLE001 - any failure to reach the server
-        admin.dispose()
-        pytest.skip(f"no PostgreSQL server at {server.render_as_string()}: {exc}")
+    with admin.connect() as conn:
+        conn.execute(text(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)"))
+        conn.execute(text(f"CREATE DATABASE {PG_DATABASE}"))
     yield server.set(database=PG_DATABASE).render_as_string(hide_password=False)
     with admin.connect() as conn:
         conn.execute(text(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)"))

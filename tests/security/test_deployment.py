@@ -21,6 +21,8 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+
+from tests.helpers import require_redis
 from click.testing import CliRunner
 
 from core.extensions import db
@@ -119,12 +121,7 @@ SHARED_LIMIT_SCRIPT = textwrap.dedent('''
 
 def test_rate_limits_are_shared_by_worker_processes_through_redis(tmp_path):
     """Two processes (two gunicorn workers) share one count: the fourth failed login is refused."""
-    import redis  # a dependency of Mitsprache (redis_url)
-
-    try:
-        redis.Redis.from_url(REDIS_URL).ping()
-    except redis.exceptions.ConnectionError:
-        pytest.fail(f"Redis does not answer at {REDIS_URL}: start it (.ci/run does) or set MITSPRACHE_TEST_REDIS_URL.")
+    require_redis(REDIS_URL)
     url, prefix = f"sqlite:///{tmp_path}/shared.db", uuid.uuid4().hex
     root = Path(__file__).resolve().parents[2]
 
