@@ -31,7 +31,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from flask import g
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -123,12 +122,16 @@ _VOTE_BITS = {
 }
 
 
+def _vote_bit(kind: str, vote: int) -> str:
+    """One of :data:`_VOTE_BITS` for a reader whose vote is ``vote`` (+1, -1 or 0)."""
+    mine, other = _VOTE_BITS[kind]
+    return mine if vote == (AGREE if kind[0] == "a" else DISAGREE) else other
+
+
 def _value(kind: str, number: int, state: ReaderState) -> str:
     if kind == "csrf":
         return state.csrf
-    mine, other = _VOTE_BITS[kind]
-    voted = state.votes.get(number, 0)
-    return mine if voted == (AGREE if kind[0] == "a" else DISAGREE) else other
+    return _vote_bit(kind, state.votes.get(number, 0))
 
 
 def fill(html: str, state: ReaderState) -> Markup:
@@ -151,8 +154,7 @@ def vote_bits(entry, shared: bool) -> dict[str, str]:
         bits = {key: hole(key, cid) for key in _VOTE_BITS}
         bits["voted"], bits["end_voted"] = begin("voted", cid), end("voted")
         return bits
-    bits = {key: (mine if entry.my_vote == (AGREE if key[0] == "a" else DISAGREE) else other)
-            for key, (mine, other) in _VOTE_BITS.items()}
+    bits = {key: _vote_bit(key, entry.my_vote) for key in _VOTE_BITS}
     bits["voted"] = bits["end_voted"] = Markup("")
     return bits
 
@@ -168,5 +170,4 @@ def shared_list_html(thread, render) -> Markup:
            thread.back)
     html = cached_fragment(key, project, render, scopes=[item_scope(thread.target_type, thread.target_id, project.id)],
                            holes=True)
-    g.setdefault("mitsprache_comment_marks", True)
     return fill(str(html), ReaderState.load(thread.target_type, thread.target_id))
