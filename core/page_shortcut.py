@@ -36,11 +36,18 @@ from .cache import RECIPE, cache, fragment_key_of, release
 from .clock import now
 
 
+_KEY = "_mitsprache_recipe_key"
+
+
 def _recipe_key() -> str | None:
-    """The recipe's cache key for this request, or None when the request must go through the view."""
-    if request.method not in ("GET", "HEAD") or request.cookies or "HX-Request" in request.headers:
-        return None
-    return "recipe:" + repr((request.full_path, str(get_locale()), release()))
+    """The recipe's cache key for this request, or None when the request must go through the view.
+
+    Worked out once per request: :func:`answer` and :func:`keep` both need it.
+    """
+    if _KEY not in g:
+        eligible = request.method in ("GET", "HEAD") and not request.cookies and "HX-Request" not in request.headers
+        g.setdefault(_KEY, "recipe:" + repr((request.full_path, str(get_locale()), release())) if eligible else None)
+    return g.get(_KEY)
 
 
 def keep(response):
