@@ -343,9 +343,6 @@ def resolve_target(target_type: str, target_id: int) -> tuple[ItemType, Any]:
     return commentable, target
 
 
-current_path = current_page  # the page the reader is on (core.redirects.current_page)
-
-
 def _order(sort: str):
     if sort == "oldest":
         return (Comment.created_at.asc(), Comment.id.asc())
@@ -522,7 +519,7 @@ def build_thread(target_type, target_id, project, *, sort=None, page=1, heading_
         target_type=target_type, target_id=target_id, project=project, target=target, commentable=commentable,
         entries=entries, total=count_comments(target_type, target_id), sort=sort, page=page, has_more=has_more,
         create=create, is_moderator=moderator, heading_level=heading_level, focus_id=focus_id, form=form,
-        back=current_path(), shared=shared, loader=load if shared else None, after_id=after.id if after else None,
+        back=current_page(), shared=shared, loader=load if shared else None, after_id=after.id if after else None,
     )
 
 
@@ -560,7 +557,7 @@ def cached_for_anonymous(key: tuple, target: Any, project: Any, render: Callable
 
     What an anonymous reader sees of a thread depends only on the data (``scope``,
     the target's cache scope: its comments, votes and the target itself), the
-    language, the URL and the headers that pick the template (both part of ``key``), the page the widget sits in (``current_path()``, for the log-in
+    language, the URL and the headers that pick the template (both part of ``key``), the page the widget sits in (``current_page()``, for the log-in
     link) and the phase: the participation notice says "log in" while a phase is open and
     "Participation ended on …" after it; that decision is part of the key, as it changes
     with the clock, not with the data. Logged-in readers see their own votes and buttons
@@ -570,5 +567,5 @@ def cached_for_anonymous(key: tuple, target: Any, project: Any, render: Callable
     if getattr(current_user, "is_authenticated", False):
         return render()
     create = can(current_user, "comment.create", target, project=project)
-    full_key = (*key, bool(create), create.code, str(create.reason), current_path())
+    full_key = (*key, bool(create), create.code, str(create.reason), current_page())
     return anonymous_page(full_key, project, render, scopes=[scope], whole_response=whole_response)

@@ -13,13 +13,13 @@ from typing import Any
 from flask import Blueprint, abort, make_response, redirect, render_template, request
 from flask_login import current_user
 
-from core.toolkit import can, db, same_site_path
+from core.toolkit import can, current_page, db, same_site_path
 
 from ..forms import next_path
 from ..models import Comment
 from ..targets import target_type as get_commentable
 from ..targets import visible_to_reader
-from ..thread import Reader, count_comments, current_path, is_moderator, single_entry
+from ..thread import Reader, count_comments, is_moderator, single_entry
 
 bp = Blueprint("comments", __name__, url_prefix="/comments")
 moderation_bp = Blueprint("comments_moderation", __name__, url_prefix="/p/<slug>/comments")
@@ -97,7 +97,7 @@ class ThreadContext(Reader):
         self.is_moderator = is_moderator(project)
         self.create = can(current_user, "comment.create", self.subject, project=project)
         self.focus_id = focus_id
-        self.back = back or next_path(request.values.get("next")) or current_path()
+        self.back = back or next_path(request.values.get("next")) or current_page()
         self.init_reader()
 
 
