@@ -59,6 +59,7 @@ from flask import current_app, g, has_app_context
 from sqlalchemy import BigInteger, Delete, Insert, String, TextClause, Update, event, inspect, select, text
 
 from .clock import now
+from .conflict_insert import conflict_insert
 from .extensions import db
 from .models import CacheScope
 
@@ -252,12 +253,8 @@ def track_changes(session_class) -> None:
 
 def _upsert(session, keys: list[str]):
     """One ``INSERT … ON CONFLICT DO UPDATE version = version + 1`` for all keys, in key order."""
-    if session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
     at = now()
-    statement = insert(CacheScope).values([{"key": key, "version": 1, "changed_at": at} for key in keys])
+    statement = conflict_insert(CacheScope, session.get_bind().dialect.name).values([{"key": key, "version": 1, "changed_at": at} for key in keys])
     return statement.on_conflict_do_update(
         index_elements=["key"],
         set_={"version": CacheScope.version + 1, "changed_at": statement.excluded.changed_at},

@@ -27,17 +27,9 @@ from typing import Any
 from sqlalchemy import select, update
 
 from .clock import now
+from .conflict_insert import conflict_insert
 from .extensions import db
 from .models import Follow, Project
-
-
-def _insert(model):
-    """``INSERT`` that can say ``ON CONFLICT DO NOTHING`` on SQLite and PostgreSQL alike."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(model)
 
 
 def _id(thing: Any) -> int:
@@ -55,7 +47,7 @@ def follow(user: Any, project: Any) -> None:
     # the caller's own handling of a duplicate (a form sent twice), not here.
     with db.session.no_autoflush:
         db.session.execute(
-            _insert(Follow)
+            conflict_insert(Follow)
             .values(user_id=_id(user), project_id=_id(project), created_at=now())
             .on_conflict_do_nothing(index_elements=["user_id", "project_id"])
         )

@@ -21,7 +21,8 @@ What is here, by topic:
   ``ProjectTab``, ``ManageLink``, ``SortOption``, ``Exporter``, ``ExportColumn``, ``ItemType``,
   ``Contribution`` (what a person contributed, for the ``user_contributions`` hook),
   ``ResultSection`` (figures on a phase's results page, for the ``phase_results`` hook);
-- data: ``db``, ``UTCDateTime``, the core models ``User``, ``Project``, ``Phase``
+- data: ``db``, ``conflict_insert`` (``INSERT … ON CONFLICT`` on SQLite and PostgreSQL alike),
+  ``UTCDateTime``, the core models ``User``, ``Project``, ``Phase``
   (``PhaseState``, ``Role``), ``get_or_404``, ``load_project``, ``known_phases``
   (a project's phases in order), ``create_project``/``add_phase``/``create_user``
   (for demo content and tests), ``DomainError``;
@@ -74,6 +75,7 @@ from .cache_scopes import bump_content_version, header_scope, item_scope, projec
 from .cache_scopes import touch as touch_cache_scopes
 from .clock import now
 from .export_cli import export_options, write_export
+from .conflict_insert import conflict_insert
 from .extensions import db
 from .following import follow, is_following
 from .forms import ConfirmForm
@@ -171,7 +173,7 @@ __all__ = [
     "hookimpl", "PhaseKind", "PhaseSetting", "NavItem", "ProjectTab", "ManageLink", "SortOption", "Exporter",
     "ExportColumn", "time_header", "ItemType", "Contribution", "ResultSection",
     # data
-    "db", "UTCDateTime", "User", "Project", "Phase", "PhaseState", "Role", "get_or_404", "load_project",
+    "db", "conflict_insert", "UTCDateTime", "User", "Project", "Phase", "PhaseState", "Role", "get_or_404", "load_project",
     "known_phases", "create_project", "add_phase", "create_user", "DomainError",
     # following
     "follow", "is_following",

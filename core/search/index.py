@@ -15,8 +15,8 @@ from __future__ import annotations
 from functools import lru_cache
 
 from sqlalchemy import bindparam, delete, select, text
-from sqlalchemy.dialects import postgresql, sqlite
 
+from ..conflict_insert import conflict_insert
 from ..registry import SearchDocument
 from ..sanitize import plain_text
 from .models import FTS_TABLE, IndexedDocument
@@ -64,8 +64,7 @@ def _upsert(dialect_name: str):
     and building the statement cost more than running it. A statement with bound
     parameters is a fixed construct, shared by all threads.
     """
-    dialect = postgresql if dialect_name == "postgresql" else sqlite
-    statement = dialect.insert(TABLE).values({key: bindparam(key) for key in _COLUMNS})
+    statement = conflict_insert(TABLE, dialect_name).values({key: bindparam(key) for key in _COLUMNS})
     return statement.on_conflict_do_update(
         index_elements=["item_type", "item_id"],
         set_={key: statement.excluded[key] for key in _COLUMNS if key not in ("item_type", "item_id")},

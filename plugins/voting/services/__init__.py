@@ -109,10 +109,3 @@ def phase_context(project: Project, action: str) -> PhaseContext:
     return PhaseContext(None, None)
 
 
-def insert_ignoring(model):
-    """``INSERT … ON CONFLICT DO NOTHING`` for the current database (add ``.on_conflict_do_nothing(...)``)."""
-    if db.engine.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert(model)

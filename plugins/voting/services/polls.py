@@ -11,10 +11,10 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.toolkit import db, follow, now, Project
+from core.toolkit import conflict_insert, db, follow, now, Project
 
 from ..models import Answer, Option, Poll, Question, Response
-from . import RETRIES, insert_ignoring
+from . import RETRIES
 
 
 def poll_of(project: Project) -> Poll | None:
@@ -45,7 +45,7 @@ def write_response(poll_id: int, user_id: int, answers: dict[int, Any], question
     """Replace the user's answers in the caller's transaction, without checks or commit (demo content uses it too)."""
     at = now()
     db.session.execute(
-        insert_ignoring(Response)
+        conflict_insert(Response)
         .values(poll_id=poll_id, user_id=user_id, created_at=at, updated_at=at)
         .on_conflict_do_nothing(index_elements=["poll_id", "user_id"])
     )
@@ -67,7 +67,7 @@ def write_response(poll_id: int, user_id: int, answers: dict[int, Any], question
         elif value:
             rows.append(dict(response_id=response_id, question_id=question_id, option_id=None, text=value))
     if rows:
-        db.session.execute(insert_ignoring(Answer), rows)
+        db.session.execute(conflict_insert(Answer), rows)
 
 
 def save_response(poll: Poll, user_id: int, answers: dict[int, Any]) -> None:

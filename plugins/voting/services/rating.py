@@ -8,12 +8,12 @@ from __future__ import annotations
 from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from core.toolkit import db, follow, now, Phase
+from core.toolkit import conflict_insert, db, follow, now, Phase
 
 from .. import notifications
 from ..models import Ballot, Vote
 from ..targets import votables
-from . import RETRIES, insert_ignoring, setting
+from . import RETRIES, setting
 
 
 def mode_of(phase: Phase | None) -> str:
@@ -112,7 +112,7 @@ class VoteLimitReached(Exception):
 def lock_ballot(phase_id: int, user_id: int) -> None:
     """Create (if needed) and lock the user's ballot row for this phase until commit (see :mod:`plugins.voting.services`)."""
     db.session.execute(
-        insert_ignoring(Ballot).values(phase_id=phase_id, user_id=user_id, changes=0).on_conflict_do_nothing(
+        conflict_insert(Ballot).values(phase_id=phase_id, user_id=user_id, changes=0).on_conflict_do_nothing(
             index_elements=["phase_id", "user_id"]
         )
     )
@@ -143,7 +143,7 @@ def _set_vote_once(phase_id: int, item_type: str, item_id: int, user_id: int, va
         if used >= limit:
             raise VoteLimitReached(used, limit)
     db.session.execute(
-        insert_ignoring(Vote).values(
+        conflict_insert(Vote).values(
             phase_id=phase_id, item_type=item_type, item_id=item_id, user_id=user_id, value=value, created_at=now()
         )
     )
