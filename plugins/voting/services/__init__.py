@@ -40,7 +40,7 @@ from typing import Any
 
 from flask import current_app
 
-from core.toolkit import db, known_phases, now, Phase, PhaseState, Project
+from core.toolkit import known_phases, now, Phase, PhaseState, Project
 
 VOTE_ACTION = "vote.cast"
 POLL_ACTION = "poll.answer"
