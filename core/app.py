@@ -14,16 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, abort, g, request, send_from_directory, session
+from flask_babel import Babel
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from jinja2 import ChoiceLoader, FileSystemLoader, PrefixLoader
 from sqlalchemy import event
 
 from . import config as config_module
-from . import form_translations
+from . import form_translations, page_shortcut
 from .clock import SystemClock
-from flask_babel import Babel
-
 from .extensions import csrf, db, htmx, limiter, login_manager
 from .models import CORE_MODELS, load_user_by_session_id
 from .plugins import build_plugin_manager, enabled_plugins, plugin_folder, registered_by
@@ -131,6 +130,8 @@ def _configure(app: Flask, instance: Path, overrides: dict[str, Any]) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite:///") and "database_url" not in overrides:
         instance.mkdir(parents=True, exist_ok=True)
+    # Inside ProxyFix (which configure_security may add): anonymous pages answered from their recipe.
+    page_shortcut.install_front_door(app)
     configure_security(app, explicit=explicit)
     install_rate_limit_defaults(app)
     if not app.config.get("SECRET_KEY"):
@@ -368,9 +369,7 @@ def _register_request_hooks(app: Flask) -> None:
     forget_decisions_after_writes()
 
     app.before_request(refuse_nul_characters)
-    # After the NUL check and the rate limits (registered earlier): anonymous pages from their recipe.
-    from . import page_shortcut
-
+    # Runs after the security headers are added: the recipe records them.
     page_shortcut.init_app(app)
     app.after_request(add_security_headers)
 

@@ -113,10 +113,16 @@ def fragment_key(key: tuple[Hashable, ...], project: Project, scopes: Iterable[s
 
 
 def fragment_key_of(key: tuple[Hashable, ...], project_id: int, chosen: tuple[str, ...],
-                    found: dict[str, tuple[int, Any]]) -> str:
-    """:func:`fragment_key` from the page's scopes and their versions (``core.page_shortcut`` has no project)."""
+                    found: dict[str, tuple[int, Any]], *, release_: str | None = None, locale: str | None = None) -> str:
+    """:func:`fragment_key` from the page's scopes and their versions.
+
+    ``core.page_shortcut`` answers outside Flask's request, without a project:
+    it passes the release and the locale it worked out itself.
+    """
     versions = tuple(found[scope][0] for scope in chosen)
-    return "fragment:" + repr((key, project_id, release(), str(get_locale()), chosen, versions))
+    release_ = release() if release_ is None else release_
+    locale = str(get_locale()) if locale is None else locale
+    return "fragment:" + repr((key, project_id, release_, locale, chosen, versions))
 
 
 def cached_fragment(key: tuple[Hashable, ...], project: Project, render: Callable[[], Any], *,
@@ -180,6 +186,8 @@ def anonymous_page(key: tuple[Hashable, ...], project: Project, render: Callable
     if current_user.is_authenticated or session.get("_flashes"):
         return render()
     full_key = ("page", request.full_path, *key)
+    # The whole page changes when anything under its outermost scopes does: the rest adds nothing to its key.
+    scopes = cache_scopes.covering(page_scopes(project, scopes))
     if whole_response:
         chosen = page_scopes(project, scopes)
         http_cache.validate(full_key, project, cache_scopes.versions(chosen), release())

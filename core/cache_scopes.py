@@ -116,24 +116,64 @@ def versions(scopes: Iterable[str]) -> dict[str, tuple[int, Any]]:
     memo = g.setdefault(_MEMO, {})
     missing = sorted(set(scopes) - memo.keys())
     if missing:
-        params: dict[str, str] = {}
-        for i, prefix in enumerate(missing):
-            params[f"p{i}"], params[f"u{i}"] = prefix, _upper(prefix)
-        # On the session's connection: the ORM's statement handling is not needed for a text query.
-        rows = db.session.connection().execute(_versions_statement(len(missing)), params)
-        memo.update({prefix: (int(total), changed) for prefix, total, changed in rows})
+        connection = db.session.connection()
+        sql, order, convert = _versions_sql(connection.dialect, len(missing))
+        # Plain SQL on the session's connection: every cached page runs this query, and SQLAlchemy's
+        # statement and result handling cost more than the query itself. Its events still see it.
+        rows = connection.exec_driver_sql(sql, _parameters(missing, order)).fetchall()
+        memo.update(_read(rows, convert))
     return {prefix: memo[prefix] for prefix in scopes}
 
 
-@lru_cache(maxsize=64)
-def _versions_statement(count: int) -> TextClause:
-    """The versions query for ``count`` prefixes, written once per count.
+def read_versions(engine, scopes: Iterable[str]) -> dict[str, tuple[int, Any]]:
+    """:func:`versions` outside any request or session, on a connection straight from ``engine``'s pool.
 
-    Every cached page runs it, anonymous ones included, where it is most of the
-    work left: building it as an ORM ``select`` per request cost about three
-    times as much as running it. A ``text`` construct is immutable, so one per
-    count is shared by all threads (``lru_cache`` is thread-safe).
+    For :mod:`core.page_shortcut`, which answers in front of Flask, where
+    SQLAlchemy's connection and result layers would cost twice the query. The
+    statement runs outside a transaction (SQLite) or in a fresh one that ends
+    when the connection goes back to the pool (PostgreSQL), so it sees every
+    write committed before it. It goes by the DBAPI cursor, so SQLAlchemy's
+    events (``core.testing.count_queries``) do not see it.
     """
+    chosen = sorted(set(scopes))
+    sql, order, convert = _versions_sql(engine.dialect, len(chosen))
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        try:
+            cursor.execute(sql, _parameters(chosen, order))
+            rows = cursor.fetchall()
+        finally:
+            cursor.close()
+    finally:
+        connection.close()
+    return _read(rows, convert)
+
+
+def _parameters(prefixes: list[str], order: tuple[str, ...] | None):
+    params: dict[str, str] = {}
+    for i, prefix in enumerate(prefixes):
+        params[f"p{i}"], params[f"u{i}"] = prefix, _upper(prefix)
+    return tuple(params[name] for name in order) if order is not None else params
+
+
+def _read(rows, convert) -> dict[str, tuple[int, Any]]:
+    return {prefix: (int(total), convert(changed) if convert is not None and changed is not None else changed)
+            for prefix, total, changed in rows}
+
+
+@lru_cache(maxsize=64)
+def _versions_sql(dialect, count: int) -> tuple[str, tuple[str, ...] | None, Any]:
+    """The versions query for ``count`` prefixes as the driver's SQL, its parameter order, and the converter
+    of its ``changed`` column, worked out once per dialect and count (``lru_cache`` is thread-safe)."""
+    compiled = _versions_statement(count).compile(dialect=dialect)
+    order = tuple(compiled.positiontup) if compiled.positional else None
+    changed = CacheScope.__table__.c.changed_at.type.dialect_impl(dialect)
+    return str(compiled), order, changed.result_processor(dialect, None)
+
+
+def _versions_statement(count: int) -> TextClause:
+    """The versions query for ``count`` prefixes: the sum of the counters under each, and their last change."""
     table = CacheScope.__table__
     key, version, changed = (table.c[name].name for name in ("key", "version", "changed_at"))
     sql = " UNION ALL ".join(
@@ -141,7 +181,18 @@ def _versions_statement(count: int) -> TextClause:
         f"FROM {table.name} WHERE {key} >= :p{i} AND {key} < :u{i}"
         for i in range(count)
     )
-    return text(sql).columns(prefix=String, total=BigInteger, changed=table.c.changed_at.type)
+    return text(sql)
+
+
+def covering(scopes: Iterable[str]) -> tuple[str, ...]:
+    """``scopes`` without those inside another of them: ``p1/doc:2/`` covers ``p1/doc:2/chapter:3/``.
+
+    What changes under a prefix changes the sum of every prefix above it, so a
+    whole page's version needs only the outermost ones, and its query reads
+    each counter once.
+    """
+    chosen = sorted(set(scopes))
+    return tuple(scope for scope in chosen if not any(scope != other and scope.startswith(other) for other in chosen))
 
 
 def version_of(prefix: str) -> int:

@@ -31,6 +31,7 @@ from typing import Any
 from flask import Flask, abort, current_app, g, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from werkzeug.http import http_date
 
 from .clock import now
 
@@ -48,9 +49,15 @@ def phase_boundaries(project: Any, at: datetime) -> tuple[datetime | None, datet
 
 
 def validators(key: tuple, versions: dict[str, tuple[int, Any]], release: str, *, passed, upcoming,
-               created_at: datetime, at: datetime) -> dict:
-    """The page's ETag, Last-Modified and how long a proxy may keep it (see :func:`public`)."""
-    parts = (release, str(get_locale()), request.headers.get("HX-Request", ""), key,
+               created_at: datetime, at: datetime, locale: str | None = None, htmx: str | None = None) -> dict:
+    """The page's ETag, Last-Modified and how long a proxy may keep it (see :func:`public`).
+
+    ``locale`` and ``htmx`` (the ``HX-Request`` header) default to the current
+    request's; :mod:`core.page_shortcut` passes them, as it answers outside Flask's request.
+    """
+    locale = str(get_locale()) if locale is None else locale
+    htmx = request.headers.get("HX-Request", "") if htmx is None else htmx
+    parts = (release, locale, htmx, key,
              sorted((scope, total) for scope, (total, _changed) in versions.items()), passed)
     etag = hashlib.sha1(repr(parts).encode()).hexdigest()[:24]
     changes = [changed for _total, changed in versions.values() if changed is not None]
@@ -70,21 +77,30 @@ def validate(key: tuple, project: Any, versions: dict[str, tuple[int, Any]], rel
         abort(response)
 
 
-def public(response, page: dict) -> None:
+#: What an anonymous page differs by: logged-in readers (who have a cookie), languages, htmx fragments.
+VARY = ("Cookie", "Accept-Language", "HX-Request")
+
+
+def public(response, page: dict, config=None) -> None:
     """Validators and proxy caching headers of a page that is the same for every anonymous reader."""
-    config = current_app.config
+    for name, value in public_headers(page, current_app.config if config is None else config):
+        response.headers[name] = value
+    response.vary.update(VARY)
+
+
+def public_headers(page: dict, config) -> list[tuple[str, str]]:
+    """:func:`public`'s ETag, Last-Modified and Cache-Control as header lines.
+
+    Written directly: :mod:`core.page_shortcut` sends them with every answer it
+    gives, where Werkzeug's header objects would cost more than the rest of it.
+    """
     fresh, stale = config["HTTP_CACHE_SECONDS"], config["HTTP_STALE_SECONDS"]
     if page["until"] is not None:  # a proxy must not answer past the next phase boundary
         left = max(int((page["until"] - page["at"]).total_seconds()), 0)
         fresh = min(fresh, left)
         stale = min(stale, left - fresh)
-    response.set_etag(page["etag"], weak=True)
-    response.last_modified = page["modified"]
-    response.cache_control.public = True
-    response.cache_control.max_age = 0
-    response.cache_control.s_maxage = fresh
-    response.cache_control.stale_while_revalidate = stale
-    response.vary.update(("Cookie", "Accept-Language", "HX-Request"))
+    return [("ETag", f'W/"{page["etag"]}"'), ("Last-Modified", http_date(page["modified"])),
+            ("Cache-Control", f"public, max-age=0, s-maxage={fresh}, stale-while-revalidate={stale}")]
 
 
 def add_headers(response):

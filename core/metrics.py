@@ -27,11 +27,15 @@ MISSING = "metrics = true needs the metrics extra: pip install 'mitsprache[metri
 
 
 def install(app: Flask) -> None:
-    """Count the app's requests when ``metrics`` is on; ``app.extensions["metrics"]`` holds the exporter."""
+    """Count the app's requests when ``metrics`` is on; ``app.extensions["metrics"]`` holds the exporter.
+
+    Anonymous pages answered by :mod:`core.page_shortcut` are counted apart, in
+    ``mitsprache_page_shortcut_total{status}``: they never reach a view.
+    """
     if not app.config.get("METRICS"):
         return
     try:
-        from prometheus_client import CollectorRegistry
+        from prometheus_client import CollectorRegistry, Counter
         from prometheus_flask_exporter import PrometheusMetrics
         from prometheus_flask_exporter.multiprocess import GunicornPrometheusMetrics
     except ImportError:
@@ -43,6 +47,10 @@ def install(app: Flask) -> None:
         # Each app its own registry: tests and embedders may build several apps in one process.
         exporter = PrometheusMetrics(app, path=None, registry=CollectorRegistry(), **options)
     app.extensions["metrics"] = exporter
+    # Pages answered in front of the app (core.page_shortcut) never reach the per-view figures.
+    app.extensions["metrics_shortcut"] = Counter(
+        "mitsprache_page_shortcut", "Anonymous pages answered from their recipe in front of the app, by status",
+        ["status"], registry=exporter.registry)
 
 
 def parse_bind(bind: str) -> tuple[str, int]:

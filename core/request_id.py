@@ -77,6 +77,13 @@ def _logged_in_user_id() -> int | None:
     return user.id if user is not None and getattr(user, "is_authenticated", False) else None
 
 
+def log_request(info: RequestInfo, status: int, started: float, user_id: int | None = None) -> None:
+    """The one line per request: method, path, status, duration (from ``started``, a ``perf_counter``)."""
+    duration_ms = round((time.perf_counter() - started) * 1000, 1)
+    log.info("%s %s %s %.1f ms", info.method, info.path, status, duration_ms,
+             extra={"status": status, "duration_ms": duration_ms, "user_id": user_id})
+
+
 def install(app: Flask) -> None:
     """Give each request of ``app`` an id, answer it in ``X-Request-ID`` and log one line per request."""
     trusted_proxy = int(app.config.get("PROXIES") or 0) > 0
@@ -97,9 +104,7 @@ def install(app: Flask) -> None:
         if info is None:
             return response
         response.headers[HEADER] = info.request_id
-        duration_ms = round((time.perf_counter() - g.request_started) * 1000, 1)
-        log.info("%s %s %s %.1f ms", info.method, info.path, response.status_code, duration_ms,
-                 extra={"status": response.status_code, "duration_ms": duration_ms, "user_id": _logged_in_user_id()})
+        log_request(info, response.status_code, g.request_started, _logged_in_user_id())
         return response
 
     def forget(_exc):

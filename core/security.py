@@ -87,6 +87,10 @@ def external_url(endpoint: str, **values) -> str:
     return base + path
 
 
+#: HSTS, sent with answers over HTTPS only.
+STRICT_TRANSPORT_SECURITY = ("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+
+
 def add_security_headers(response):
     """Headers every answer carries; HSTS only over HTTPS (behind a proxy: see ``proxies``)."""
     headers = response.headers
@@ -96,5 +100,5 @@ def add_security_headers(response):
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
     if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        headers.setdefault(*STRICT_TRANSPORT_SECURITY)
     return response
