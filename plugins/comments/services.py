@@ -64,7 +64,7 @@ def create_comment(target_type, target_id, project, author, text, *, parent=None
     try:
         follow(author, project)  # flushes nothing: a duplicate token fails at the comment's flush, in this try
         tell()
-        db.session.commit()
+        _commit_keeping_loaded()
     except IntegrityError:
         # The same form arrived twice at once: the other request stored it.
         db.session.rollback()
@@ -73,6 +73,18 @@ def create_comment(target_type, target_id, project, author, text, *, parent=None
             raise
         return existing, False
     return comment, True
+
+
+def _commit_keeping_loaded() -> None:
+    """COMMIT without expiring the loaded objects: the answer shows the comment just written, its author
+    and project as they are, and reading each back after COMMIT cost a query apiece on every post."""
+    session = db.session()
+    expire = session.expire_on_commit
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
 
 
 def edit_comment(comment: Comment, text: str) -> None:
