@@ -146,6 +146,28 @@ def cached_fragment(key: tuple[Hashable, ...], project: Project, render: Callabl
     return Markup(html)
 
 
+def cached_value(key: tuple[Hashable, ...], compute: Callable[[], Any], *, scopes: Iterable[str]) -> Any:
+    """``compute()``'s result (anything picklable), cached under ``key`` + the versions of ``scopes``.
+
+    For a small fact a page asks on every request and that changes only with
+    ``scopes`` (does the project have a document?): read with the page's
+    versions, it costs no query of its own once cached. ``key`` must hold
+    whatever else the value depends on (the project, the reader's rights).
+    ``compute`` must read with a query of its own, not from objects the request
+    loaded before the versions (unlike :func:`cached_fragment`, nothing is
+    expired for it: a fact costs one small query, not a reload of the page's objects).
+    """
+    chosen = tuple(sorted(set(scopes)))
+    found = cache_scopes.versions(chosen)
+    full_key = "value:" + repr((key, release(), chosen, tuple(found[scope][0] for scope in chosen)))
+    kept = cache.get(full_key)
+    if kept is None:
+        kept = (compute(),)  # a tuple: a value of None is a value, not a miss
+        if not (db.session.new or db.session.dirty or db.session.deleted):  # unsaved changes: only this request's
+            cache.set(full_key, kept)
+    return kept[0]
+
+
 def _holds_a_token(html: str, holes: bool) -> bool:
     if not holes:
         return any(marker in html for marker in CSRF_MARKERS)

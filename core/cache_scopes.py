@@ -23,7 +23,7 @@ Where scopes come from: a model declares them once, for rows of its table::
 
 ``cache_columns = ("display_name",)`` limits updates that count to those
 columns, ``cache_inserts = False`` says a new row is shown nowhere yet; ``changes_no_content = True`` says the table's rows change nothing a
-reader sees (notifications, reports). Without a declaration a row with a
+reader sees (a log, reports). Without a declaration a row with a
 ``project_id`` bumps ``p<id>/<table>/``. The core derives the bumps from every
 ORM flush (inserted, changed and deleted objects, before and after a change)
 *and* from Core ``insert``/``update``/``delete`` statements run through
@@ -68,6 +68,11 @@ PEOPLE = "people/"
 
 _TOUCHED = "mitsprache_cache_scopes"
 _MEMO = "_mitsprache_scope_versions"
+
+
+def inbox_scope(user_id: int) -> str:
+    """A person's own notifications: what the unread count in their site header shows."""
+    return f"u{int(user_id)}/inbox/"
 
 
 def project_scope(project_id: int, *parts: Any) -> str:
@@ -115,6 +120,8 @@ def versions(scopes: Iterable[str]) -> dict[str, tuple[int, Any]]:
     """
     memo = g.setdefault(_MEMO, {})
     missing = sorted(set(scopes) - memo.keys())
+    if missing and not memo:
+        missing += _reader_scopes()
     if missing:
         connection = db.session.connection()
         sql, order, convert = _versions_sql(connection.dialect, len(missing))
@@ -123,6 +130,15 @@ def versions(scopes: Iterable[str]) -> dict[str, tuple[int, Any]]:
         rows = connection.exec_driver_sql(sql, _parameters(missing, order)).fetchall()
         memo.update(_read(rows, convert))
     return {prefix: memo[prefix] for prefix in scopes}
+
+
+def _reader_scopes() -> list[str]:
+    """What every page of a logged-in reader shows of their own (the unread count), read with the page's
+    first versions query so that it costs no query of its own. Only when the request loaded the user anyway."""
+    user = g.get("_login_user")
+    if user is not None and getattr(user, "is_authenticated", False):
+        return [inbox_scope(user.id)]
+    return []
 
 
 def read_versions(engine, scopes: Iterable[str]) -> dict[str, tuple[int, Any]]:
@@ -255,6 +271,15 @@ def _statement_rows(orm_execute_state, statement) -> list[Any]:
         return list(orm_execute_state.session.execute(query))
 
 
+def _sets_watched_column(model: type, statement: Update) -> bool:
+    """Whether a Core update sets a column in the model's ``cache_columns`` (or it has none, or we cannot tell)."""
+    watched = getattr(model, "cache_columns", None)
+    values = getattr(statement, "_values", None)  # what ``.values(...)`` set; None for executemany updates
+    if watched is None or not values:
+        return True
+    return any(getattr(column, "key", column) in watched for column in values)
+
+
 def track_changes(session_class) -> None:
     """Bump the scopes of every row a transaction writes, as its last statement before COMMIT."""
 
@@ -280,6 +305,8 @@ def track_changes(session_class) -> None:
         if model is None or getattr(model, "changes_no_content", False):
             return
         if isinstance(statement, Insert) and not getattr(model, "cache_inserts", True):
+            return
+        if isinstance(statement, Update) and not _sets_watched_column(model, statement):
             return
         touched = orm_execute_state.session.info.setdefault(_TOUCHED, set())
         for row in _statement_rows(orm_execute_state, statement):

@@ -43,7 +43,7 @@ What is here, by topic:
   ``MAX_PAGE``, ``safe_next`` and ``same_site_path`` (the one safe-redirect helper), ``current_page``
   (the page the reader is on, also for htmx), ``posting_limit``,
   ``ConfirmForm`` (a CSRF-protected button), ``reorder`` (move a thing up or down among its
-  siblings: phases, chapters, questions), ``cached_fragment``, ``anonymous_page``, ``cache_versions``,
+  siblings: phases, chapters, questions), ``cached_fragment``, ``cached_value``, ``anonymous_page``, ``cache_versions``,
   ``reader_key`` (the reader's rights and tabs, for the key of a fragment that shows them);
 - cache scopes (``core/cache_scopes.py``): ``project_scope``, ``header_scope``, ``item_scope`` name what
   a cached fragment shows, ``version_of(prefix)`` says whether anything under one changed;
@@ -70,7 +70,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from . import hookimpl
-from .cache import anonymous_page, cache_versions, cached_fragment
+from .cache import anonymous_page, cache_versions, cached_fragment, cached_value
 from .cache_scopes import bump_content_version, header_scope, item_scope, project_scope, version_of
 from .cache_scopes import touch as touch_cache_scopes
 from .clock import now
@@ -187,7 +187,7 @@ __all__ = [
     "clean_html", "text_to_html", "plain_text", "excerpt",
     # requests
     "is_htmx", "wants_fragment", "render_page_or_fragment", "parse_int", "MAX_PAGE", "safe_next", "same_site_path", "current_page",
-    "posting_limit", "ConfirmForm", "reorder", "cached_fragment", "anonymous_page", "cache_versions", "reader_key", "project_scope",
+    "posting_limit", "ConfirmForm", "reorder", "cached_fragment", "cached_value", "anonymous_page", "cache_versions", "reader_key", "project_scope",
     "header_scope", "item_scope", "touch_cache_scopes", "bump_content_version", "version_of",
     "write_export", "export_options",
     # search

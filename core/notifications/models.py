@@ -22,6 +22,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..cache_scopes import inbox_scope
 from ..clock import now
 from ..extensions import db
 from ..types import UTCDateTime
@@ -44,8 +45,13 @@ class Notification(db.Model):
         Index("ix_core_notification_digest", "email", "digest_delivery_id", "created_at"),
     )
 
-    #: Writing one changes no page of the project, so cached pages stay valid (core.cache).
-    changes_no_content = True
+    #: Only the recipient's unread count shows it (core.cache_scopes): no page of the project is outdated,
+    #: and delivery bookkeeping (e-mail sent, digest) outdates nothing at all.
+    cache_columns = ("read_at",)
+
+    @staticmethod
+    def cache_scopes(row) -> list[str]:
+        return [inbox_scope(row.recipient_id)]
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient_id: Mapped[int] = mapped_column(ForeignKey("core_user.id", ondelete="CASCADE"))

@@ -16,6 +16,8 @@ from sqlalchemy import select
 from wtforms import BooleanField, RadioField
 
 from ..account_tokens import TokenError, read_token
+from ..cache import cached_value
+from ..cache_scopes import inbox_scope
 from ..extensions import csrf, db
 from ..forms import ConfirmForm
 from ..htmx import render_page_or_fragment, wants_fragment
@@ -159,7 +161,12 @@ def unsubscribe(token: str):
 
 
 def header_count() -> int | None:
-    """The header's unread count for the logged-in person (None for visitors): one small query per page."""
+    """The header's unread count for the logged-in person (None for visitors).
+
+    Cached by the person's inbox scope, whose version the page's first versions query reads along
+    (core.cache_scopes): on a cached page it costs no query, and a new or read notification shows at once.
+    """
     if not getattr(current_user, "is_authenticated", False):
         return None
-    return unread_count(current_user.id)
+    user_id = current_user.id
+    return cached_value(("notifications.unread", user_id), lambda: unread_count(user_id), scopes=[inbox_scope(user_id)])

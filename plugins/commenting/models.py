@@ -11,7 +11,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.toolkit import db, now, Project, project_scope, UTCDateTime
+from core.toolkit import db, header_scope, now, Project, project_scope, UTCDateTime
 
 
 #: The item types of a draft (see items.py), also the ``target_type`` of their comments.
@@ -38,8 +38,12 @@ class Document(db.Model):
 
     @staticmethod
     def cache_scopes(row) -> list[str]:
-        """Everything of a document is below its scope (core/cache_scopes.py), so its contents see every change."""
-        return [project_scope(row.project_id, f"commenting.document:{row.id}")]
+        """Everything of a document is below its scope (core/cache_scopes.py), so its contents see every change.
+
+        The project's header scope too: whether a project has documents decides its "Documents" tab
+        (``views.tab_for``). Documents change rarely, never in a participation rush.
+        """
+        return [project_scope(row.project_id, f"commenting.document:{row.id}"), header_scope(row.project_id)]
 
     def __repr__(self) -> str:
         return f"<Document {self.id} {self.title!r}>"

@@ -60,17 +60,21 @@ def paragraph_ids_by_chapter(chapter_ids) -> dict[int, list[int]]:
 
 
 def load_paragraphs(ids: list[int]) -> dict[int, Paragraph]:
+    """Paragraphs with their project (and its phases: every discussion asks which one is open), chapter, document."""
     rows = db.session.scalars(
         db.select(Paragraph)
         .where(Paragraph.id.in_(list(ids)))
-        .options(joinedload(Paragraph.project), joinedload(Paragraph.chapter).joinedload(Chapter.document))
+        .options(joinedload(Paragraph.project).joinedload(Project.phases),
+                 joinedload(Paragraph.chapter).joinedload(Chapter.document))
     ).unique()
     return {p.id: p for p in rows}
 
 
 def load_chapters(ids: list[int]) -> dict[int, Chapter]:
+    """Chapters with their project (and its phases), document."""
     rows = db.session.scalars(
-        db.select(Chapter).where(Chapter.id.in_(list(ids))).options(joinedload(Chapter.project), joinedload(Chapter.document))
+        db.select(Chapter).where(Chapter.id.in_(list(ids)))
+        .options(joinedload(Chapter.project).joinedload(Project.phases), joinedload(Chapter.document))
     ).unique()
     return {c.id: c for c in rows}
 

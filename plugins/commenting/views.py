@@ -11,8 +11,8 @@ from flask_babel import ngettext
 from markupsafe import Markup
 
 from core.toolkit import (
-    active_phase_for, anonymous_page, cache_versions, cached_fragment, can, current_user, db, get_or_404,
-    load_project, participation_decision, project_scope, reader_key, render_page_or_fragment, reorder, require,
+    active_phase_for, anonymous_page, cache_versions, cached_fragment, cached_value, can, current_user, db,
+    get_or_404, header_scope, load_project, participation_decision, project_scope, reader_key, render_page_or_fragment, reorder, require,
     wants_fragment,
 )
 
@@ -515,7 +515,9 @@ def tab_for(project) -> list:
     from core.toolkit import known_phases, ProjectTab
 
     may_manage = bool(can(current_user, "project.manage", project))
-    has_documents = db.session.scalar(db.select(Document.id).where(Document.project_id == project.id).limit(1))
+    # Asked on every page of the project: cached by the header scope, which a new or deleted document moves.
+    has_documents = cached_value(("commenting.has_documents", project.id), scopes=[header_scope(project.id)], compute=lambda: (
+        db.session.scalar(db.select(Document.id).where(Document.project_id == project.id).limit(1)) is not None))
     tabs = []
     if has_documents or (may_manage and any(p.kind == "commenting" for p in known_phases(project))):
         tabs.append(ProjectTab("documents", _("Documents"), "commenting.index", order=10))

@@ -36,6 +36,32 @@ def test_no_tab_for_projects_without_documents(capp, users, login, project_with_
     assert tab.search(login(capp, people.initiator).get(f"/p/{slug}").get_data(as_text=True))
 
 
+def test_the_tab_comes_with_the_first_document_and_goes_with_the_last(capp, users, login, project_with_phase):
+    """Whether a project has documents is cached by its header scope: a new or deleted document shows at once."""
+    from core.models import Project
+    from plugins.commenting import services
+    from tests.conftest import T0
+
+    people = users(capp)
+    slug, _ = project_with_phase(capp, "commenting", start=T0, end=T0 + timedelta(days=3), people=people)
+    tab = re.compile(rf'href="/p/{slug}/documents"\s*>Documents</a>')
+    anna = login(capp, people.anna)
+    for _ in range(2):  # the second answer comes from the cache
+        assert not tab.search(anna.get(f"/p/{slug}").get_data(as_text=True))
+    with capp.app_context():
+        project = db.session.scalar(db.select(Project).where(Project.slug == slug))
+        document = services.create_document(project, "Entwurf")
+        db.session.commit()
+        document_id = document.id
+    assert tab.search(anna.get(f"/p/{slug}").get_data(as_text=True))
+    with capp.app_context():
+        from plugins.commenting.models import Document
+
+        db.session.delete(db.session.get(Document, document_id))
+        db.session.commit()
+    assert not tab.search(anna.get(f"/p/{slug}").get_data(as_text=True))
+
+
 def test_chapter_page_shows_whole_text_with_anchors_toc_and_counts(draft, login):
     first, second, third = draft.paragraphs[draft.chapter_ids[0]]
     add_comments(draft.app, draft.project_id, "paragraph", first, 4, draft.people.anna.id)

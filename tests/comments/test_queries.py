@@ -86,4 +86,5 @@ def test_thread_pages_cost_the_same_number_of_queries_for_10_and_1000_comments(w
     if who == "anonymous":
         assert warm <= 4 and warm_widget <= 4, (warm, warm_widget)
     else:
-        assert warm == big_count or warm_widget == big_count
+        # Rendered for the reader every time; only small facts (tabs, unread count) come from the cache.
+        assert warm <= big_count and warm_widget <= big_count, (warm, warm_widget, big_count)

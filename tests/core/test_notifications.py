@@ -103,6 +103,36 @@ def test_the_unread_count_in_the_civic_theme_and_no_query_for_visitors(make_app,
     assert not any("core_notification" in sql for sql in statements)
 
 
+def test_the_unread_count_is_cached_and_follows_new_and_read_notifications_at_once(make_app, users, login,
+                                                                                    count_queries):
+    """The header's count comes from the cache while nothing changed, and is right at once when something did."""
+    import re
+
+    app = make_app(plugins=["comments"])
+    people = users(app)
+    slug = _project(app)
+    anna = login(app, people.anna)
+
+    def shown() -> int:
+        found = re.search(r'class="notification-count">(\d+)<', anna.get("/").get_data(as_text=True))
+        return int(found.group(1)) if found else 0
+
+    assert shown() == 0
+    with app.app_context(), app.test_request_context():
+        from core.models import Project
+
+        project = db.session.scalar(db.select(Project).where(Project.slug == slug))
+        for text in ("Hallo", "Noch was"):
+            notify("comments.reply", [people.anna.id], project=project, actor=people.ben.id, excerpt=text, url="/")
+        db.session.commit()
+    assert shown() == 2
+    with count_queries(app) as statements:
+        assert shown() == 2
+    assert not any("core_notification" in sql for sql in statements)  # from the cache
+    assert anna.post("/notifications/read", data={}).status_code == 302
+    assert shown() == 0
+
+
 def test_nobody_hears_of_their_own_doing_nor_of_a_project_they_cannot_see(make_app, users):
     app = make_app(plugins=["comments"])
     people = users(app)
