@@ -56,7 +56,7 @@ from types import SimpleNamespace
 from typing import Any, Iterable
 
 from flask import current_app, g, has_app_context
-from sqlalchemy import BigInteger, Delete, Insert, String, TextClause, Update, event, inspect, select, text
+from sqlalchemy import Delete, Insert, TextClause, Update, event, inspect, select, text
 
 from .clock import now
 from .conflict_insert import conflict_insert

@@ -52,7 +52,6 @@ from .security import STRICT_TRANSPORT_SECURITY
 
 log = logging.getLogger(__name__)
 
-_KEY = "_mitsprache_recipe_key"
 #: Headers that belong to one answer, not to the page: made afresh for each request.
 _NOT_REPLAYED = frozenset(h.lower() for h in (
     "Content-Length", "Set-Cookie", "ETag", "Last-Modified", "Cache-Control", "Expires",
@@ -170,8 +169,7 @@ class FrontDoor:
             status, body = "200 OK", html.encode()
             headers = [*recipe["headers"], ("Content-Length", str(len(body)))]
         info = request_id.RequestInfo(
-            request_id=request_id.choose_id(incoming.headers.get(request_id.HEADER),
-                                            int(config.get("PROXIES") or 0) > 0),
+            request_id=request_id.choose_id(incoming.headers.get(request_id.HEADER), request_id.trusts_proxy(config)),
             method=incoming.method, path=incoming.path, client=incoming.remote_addr)
         headers += [*http_cache.public_headers(page, config), (request_id.HEADER, info.request_id)]
         if incoming.scheme == "https":

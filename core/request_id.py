@@ -49,6 +49,11 @@ class RequestInfo:
 current: contextvars.ContextVar[RequestInfo | None] = contextvars.ContextVar("mitsprache_request", default=None)
 
 
+def trusts_proxy(config) -> bool:
+    """Whether a trusted reverse proxy stands in front (``proxies`` > 0), whose id may be taken over."""
+    return int(config.get("PROXIES") or 0) > 0
+
+
 def choose_id(header_value: str | None, trusted_proxy: bool) -> str:
     """The proxy's id when it is trusted and a sane token, else a fresh one."""
     if trusted_proxy and header_value and SANE.fullmatch(header_value):
@@ -86,7 +91,7 @@ def log_request(info: RequestInfo, status: int, started: float, user_id: int | N
 
 def install(app: Flask) -> None:
     """Give each request of ``app`` an id, answer it in ``X-Request-ID`` and log one line per request."""
-    trusted_proxy = int(app.config.get("PROXIES") or 0) > 0
+    trusted_proxy = trusts_proxy(app.config)
 
     def start():
         info = RequestInfo(

@@ -12,8 +12,8 @@ from markupsafe import Markup
 
 from core.toolkit import (
     active_phase_for, anonymous_page, cache_versions, cached_fragment, cached_value, can, current_user, db,
-    get_or_404, header_scope, load_project, participation_decision, project_scope, reader_key, render_page_or_fragment, reorder, require,
-    wants_fragment,
+    get_or_404, header_scope, load_project, participation_decision, project_scope, reader_key,
+    render_page_or_fragment, reorder, require, wants_fragment,
 )
 
 from plugins.comments import api as comments
@@ -516,8 +516,11 @@ def tab_for(project) -> list:
 
     may_manage = bool(can(current_user, "project.manage", project))
     # Asked on every page of the project: cached by the header scope, which a new or deleted document moves.
-    has_documents = cached_value(("commenting.has_documents", project.id), scopes=[header_scope(project.id)], compute=lambda: (
-        db.session.scalar(db.select(Document.id).where(Document.project_id == project.id).limit(1)) is not None))
+    has_documents = cached_value(
+        ("commenting.has_documents", project.id),
+        lambda: db.session.scalar(db.select(Document.id).where(Document.project_id == project.id).limit(1)) is not None,
+        scopes=[header_scope(project.id)],
+    )
     tabs = []
     if has_documents or (may_manage and any(p.kind == "commenting" for p in known_phases(project))):
         tabs.append(ProjectTab("documents", _("Documents"), "commenting.index", order=10))
