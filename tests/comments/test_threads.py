@@ -130,6 +130,9 @@ def test_delete_leaves_a_placeholder_and_replies_keep_their_context(world, login
     client = login(world.app, world.people.anna)
     response = client.post(f"/comments/c/{root}/delete", headers=HX)
     assert "This comment was deleted." in response.get_data(as_text=True)
+    # The discussion's heading stops counting it at once (out of band), without a reload.
+    count = f'<span class="count" id="comments-note-{world.note}-count" hx-swap-oob="true">(2 comments)</span>'
+    assert count in response.get_data(as_text=True)
     client.post(f"/comments/c/{lonely}/delete")
     html = client.get(world.page).get_data(as_text=True)
     assert "Wird gelöscht" not in html and "Ohne Antworten" not in html

@@ -46,12 +46,21 @@ def redirect_back(comment: Comment | None, default: str):
     return redirect(return_path(default) + anchor)
 
 
-def announce_change(response, target_type: str, target_id: int, count: int | None = None):
-    """Tell the page (and an owner plugin listening) that a thread changed, with its new count."""
+def announce_change(response, target_type: str, target_id: int, count: int | None = None, *,
+                    count_in_answer: bool = False):
+    """Tell the page (and an owner plugin listening) that a thread changed, with its new count.
+
+    The thread's own heading count is updated out of band too, unless the answer already carries
+    it (``count_in_answer``: a new comment's answer): a comment deleted or hidden in place would
+    otherwise leave the heading counting it until the page is reloaded.
+    """
     if count is None:
         count = count_comments(target_type, target_id)
     detail = {"target_type": target_type, "target_id": target_id, "count": count}
     response.headers["HX-Trigger"] = json.dumps({"comments:changed": detail})
+    if not count_in_answer and response.status_code < 300:
+        response.set_data(response.get_data() + render_template(
+            "comments/_count_oob.html", target_type=target_type, target_id=target_id, total=count).encode())
     return response
 
 

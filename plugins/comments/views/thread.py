@@ -132,7 +132,7 @@ def create(target_type: str, target_id: int):
         # The first comment (no list yet), a repeated form or another sort order: the whole body, newest first.
         view = build_thread(target_type, target_id, project, sort="newest", target=target, focus_id=comment.id)
         response = fragment("comments/_body.html", thread=view, status_message=message, retarget=f"#{view.dom_id}-body")
-    return announce_change(response, target_type, target_id, total)
+    return announce_change(response, target_type, target_id, total, count_in_answer=True)
 
 
 def _shown() -> tuple[str, int] | None:
