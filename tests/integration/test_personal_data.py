@@ -84,6 +84,31 @@ def test_my_participation_lists_followed_projects_and_every_contribution(world):
         assert text in page, text
 
 
+def test_my_participation_comes_in_pages_newest_first(world, monkeypatch):
+    """A person active for years gets pages: together they hold every contribution once, newest first."""
+    import re
+
+    from core.views import following
+
+    monkeypatch.setattr(following, "CONTRIBUTIONS_PER_PAGE", 3)
+    entries = re.compile(r'<span class="badge">')
+    pages = [world.zora.get("/account/participation" + (f"?page={n}" if n > 1 else "")).get_data(as_text=True)
+             for n in (1, 2, 3)]
+    assert [len(entries.findall(page)) for page in pages] == [3, 3, 2]
+    assert all('Your contributions <span class="count">(8)</span>' in page for page in pages)
+    assert "Page 1 of 3" in pages[0] and 'rel="next" href="/account/participation?page=2"' in pages[0]
+    assert 'rel="prev"' not in pages[0]
+    assert 'rel="prev" href="/account/participation"' in pages[1] and "Page 2 of 3" in pages[1]
+    assert 'rel="prev" href="/account/participation?page=2"' in pages[2] and 'rel="next"' not in pages[2]
+    # Followed projects stay on every page; a page past the end (an old link) leads to the last one.
+    assert all("Projects you follow" in page for page in pages)
+    beyond = world.zora.get("/account/participation?page=9")
+    assert beyond.status_code == 302 and beyond.headers["Location"].endswith("/account/participation?page=3")
+    assert world.zora.get("/account/participation?page=abc").status_code == 200
+    german = world.zora.get("/account/participation?page=2", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert "Seite 2 von 3" in german
+
+
 def _scan(app, *needles: str) -> list[str]:
     """Every value of every column of every table that contains one of ``needles`` (case-insensitive)."""
     found = []
