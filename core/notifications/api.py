@@ -29,6 +29,7 @@ from sqlalchemy import and_, func, insert, select, update
 
 from ..clock import now
 from ..extensions import db
+from . import soon
 from .models import ALL_KINDS, DIGEST, IMMEDIATE, MODES, OFF, PENDING, Delivery, Notification, NotificationPreference
 
 
@@ -124,6 +125,7 @@ class Prepared:
                        next_try_at=at, created_at=at) for row in created if row.email == IMMEDIATE]
         if outbox:
             db.session.execute(insert(Delivery), outbox)
+            soon.mark(db.session())  # the worker sends them right after this transaction commits
         return created
 
 

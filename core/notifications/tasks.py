@@ -7,6 +7,9 @@
 2. the daily digests once the digest hour has come (:mod:`.digest`),
 3. sending whatever the outbox holds that is due (:mod:`.delivery`).
 
+E-mails "at once" do not wait for it: the commit that writes one enqueues
+``mitsprache.send_outbox_now`` (:mod:`.soon`); the tick is the safety net.
+
 Each step is idempotent and safe to run on several workers at once, so the
 minute tick is the whole schedule: a worker that was down catches up on its
 first tick. Tests call the same task through huey in immediate mode, moving
@@ -24,6 +27,10 @@ from pathlib import Path
 from flask import Flask
 
 log = logging.getLogger("mitsprache.worker")
+
+#: Seconds an idle worker waits at most between looks at the queue (huey's default is 10): an e-mail
+#: "at once" (:mod:`.soon`) leaves within this after its event.
+POLL_AT_MOST = 2.0
 
 
 def make_huey(app: Flask):
@@ -86,12 +93,26 @@ def _register_tasks(huey, app: Flask) -> None:
     def send_now():
         return run_tick(app)
 
+    @huey.task(name="mitsprache.send_outbox_now")
+    def send_outbox_now():
+        """What is due in the outbox, enqueued after a commit that wrote an immediate e-mail (:mod:`.soon`)."""
+        from ..extensions import db
+        from .delivery import send_outbox
+
+        with app.app_context():
+            try:
+                return send_outbox().sent
+            finally:
+                db.session.remove()
+
     huey.mitsprache_tick = tick
     huey.mitsprache_send_now = send_now
+    huey.mitsprache_send_outbox_now = send_outbox_now
 
 
 def run_worker(app: Flask, workers: int = 2) -> None:
     """Run huey's consumer (with the periodic tick) until stopped with Ctrl+C or SIGTERM."""
     huey = huey_for(app)
-    consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True, check_worker_health=True)
+    consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True, check_worker_health=True,
+                                    max_delay=POLL_AT_MOST)
     consumer.run()

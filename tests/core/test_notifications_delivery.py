@@ -371,3 +371,45 @@ def test_several_nodes_share_a_redis_queue(make_app):
     assert type(huey).__name__ == "RedisHuey"
     assert huey.storage.conn.connection_pool.connection_kwargs["db"] == 1
     assert not (Path(app.instance_path) / "tasks.db").exists()
+
+
+def test_an_e_mail_at_once_is_queued_by_the_commit_not_the_minute_tick(make_app, clock, smtp):
+    """The worker gets a task right after the commit that wrote an immediate e-mail (and none for a digest)."""
+    clock.set(EARLY)
+    smtp.start()
+    app = make_app(plugins=["comments"], SMTP_HOST="127.0.0.1", SMTP_PORT=smtp.port, SMTP_STARTTLS=False)  # SQLite queue
+    with app.app_context():
+        anna, ben = (create_user(f"{n}@example.org", "password-long", n.title()) for n in ("anna", "ben"))
+        project = create_project("radweg", "Radweg Nord")
+        db.session.commit()
+        people, radweg = {"anna": anna.id, "ben": ben.id}, project.id
+    huey = huey_for(app)
+    told(app, "comments.reply", [people["anna"]], radweg, actor_id=people["ben"], excerpt="digest")
+    assert huey.pending() == []  # a reply goes into the daily digest: nothing to send now
+    # A rolled-back event enqueues nothing either.
+    with app.app_context(), app.test_request_context():
+        notify("comments.moderated", [people["anna"]], project=db.session.get(Project, radweg), actor=people["ben"],
+               action="hide", excerpt="x")
+        db.session.rollback()
+    assert huey.pending() == []
+    told(app, "comments.moderated", [people["anna"]], radweg, actor_id=people["ben"], action="hide", excerpt="y")
+    pending = huey.pending()
+    assert [task.name for task in pending] == ["mitsprache.send_outbox_now"]
+    # What the worker does with it: the e-mail leaves, exactly once, without waiting for the tick.
+    assert huey.execute(huey.dequeue()) == 1
+    assert [m["To"] for m in smtp.received] == ["anna@example.org"]
+    assert [state for _user, state, _digest, _attempts in deliveries(app)] == ["sent"]
+
+
+def test_an_unreachable_queue_leaves_the_e_mail_to_the_tick(make_app, clock, smtp, caplog):
+    """With the queue away the event still commits; the minute tick sends the e-mail."""
+    clock.set(EARLY)
+    app = make_app(plugins=["comments"], TASK_QUEUE_URL="redis://127.0.0.1:1/0")  # nothing listens there
+    with app.app_context():
+        anna = create_user("anna@example.org", "password-long", "Anna")
+        project = create_project("radweg", "Radweg Nord")
+        db.session.commit()
+        anna_id, radweg = anna.id, project.id
+    told(app, "comments.moderated", [anna_id], radweg, action="hide", excerpt="y")
+    assert "could not enqueue sending at once" in caplog.text
+    assert [state for _user, state, _digest, _attempts in deliveries(app)] == ["pending"]
