@@ -173,9 +173,11 @@ def delete_user_data(user, mode):
 
 @hookimpl
 def phase_results(project, phase):
-    """The poll's answers on the results page of a poll phase."""
+    """The poll's answers on a poll phase's results page; a rating phase's most supported items on its own."""
+    from .results import rating_sections, sections
+
+    if phase.kind == "rating":
+        return rating_sections(project, phase)
     if phase.kind != "poll":
         return []
-    from .results import sections
-
     return sections(project, phase)

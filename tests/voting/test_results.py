@@ -4,6 +4,7 @@ from __future__ import annotations
 from core.testing import count_queries
 from tests.results_helpers import figure_rows, key_figure, publish_results
 from tests.voting.test_poll import answer_data, poll_app  # noqa: F401  (poll_app is a fixture)
+from tests.voting.conftest import rating  # noqa: F401  (a fixture)
 
 
 def test_results_show_each_question_with_votes_and_shares(poll_app, login, clock):
@@ -46,3 +47,45 @@ def test_results_page_query_count_does_not_grow_with_answers(poll_app, login, cl
         counts.append(len(statements))
         clock.advance(days=-11)  # back into the poll for the next voters
     assert counts[0] == counts[1], counts
+
+
+def _support(app, login, person, thing_id, value=1):
+    assert login(app, person).post(f"/voting/vote/thing/{thing_id}", data={"value": str(value)}).status_code == 302
+
+
+def test_a_rating_phase_names_its_most_supported_contributions(rating, login, clock):
+    from plugins.voting import results
+
+    r = rating()
+    benches, trees, lights, _toilets = r.things
+    for person, thing in ((r.people.anna, trees), (r.people.ben, trees), (r.people.moderator, trees),
+                          (r.people.anna, benches), (r.people.ben, lights), (r.people.admin, benches)):
+        _support(r.app, login, person, thing)
+    clock.advance(days=11)
+    url = publish_results(r.app, r.phase_id)
+    page = login(r.app, None).get(url).get_data(as_text=True)
+    assert "Most supported" in page and key_figure(page, "People who voted") == "4"
+    # Most supporters first; a tie goes to the item with more votes for, then the older one.
+    assert figure_rows(page, "voting-rating") == [("Trees", "3"), ("Benches", "2"), ("Lights", "1")]
+    # Only the first TOP are named.
+    original = results.TOP
+    results.TOP = 2
+    try:
+        page = login(r.app, None).get(url).get_data(as_text=True)
+    finally:
+        results.TOP = original
+    assert [row[0] for row in figure_rows(page, "voting-rating")] == ["Trees", "Benches"]
+    german = login(r.app, None).get(url, headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert "Meiste Unterstützung" in german and "Personen, die abgestimmt haben" in german
+
+
+def test_a_rating_up_and_down_ranks_by_votes_for_minus_against(rating, login, clock):
+    r = rating(mode="updown")
+    benches, trees, _lights, _toilets = r.things
+    for person, thing, value in ((r.people.anna, trees, 1), (r.people.ben, trees, -1), (r.people.moderator, trees, -1),
+                                 (r.people.anna, benches, 1)):
+        _support(r.app, login, person, thing, value)
+    clock.advance(days=11)
+    page = login(r.app, None).get(publish_results(r.app, r.phase_id)).get_data(as_text=True)
+    assert figure_rows(page, "voting-rating") == [("Benches 1 for, 0 against", "1"), ("Trees 1 for, 2 against", "-1")]
+    assert "Votes for minus against" in page
