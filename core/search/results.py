@@ -4,6 +4,7 @@
 
     page = search("Obstbäume", current_user, page=1)      # QueryError for "" or 300 characters
     page.total, page.pages          # counted in SQL, after the visibility conditions
+    page.types                      # [TypeCount("idea", "Ideas", 12), …]: search(…, item_type="idea") shows those
     for result in page.results:     # best first
         result.label, result.url, result.title_html, result.snippet_html, result.project_title
 
@@ -45,6 +46,15 @@ class Result:
         return self.source.label
 
 
+@dataclass(frozen=True)
+class TypeCount:
+    """How many results one type has (``"idea"``, "Ideas", 12): the filter links above the results."""
+
+    type: str
+    plural: Any
+    count: int
+
+
 @dataclass
 class ResultPage:
     q: str
@@ -52,6 +62,11 @@ class ResultPage:
     page: int
     pages: int
     results: list[Result] = field(default_factory=list)
+    #: Every type with results, most first; ``item_type`` the one shown (None: all of them).
+    types: list[TypeCount] = field(default_factory=list)
+    item_type: str | None = None
+    #: Results of every type (``total`` counts only ``item_type``'s when one is chosen).
+    everything: int = 0
 
 
 def sources() -> dict[str, SearchSource]:
@@ -62,18 +77,30 @@ def _dialect() -> str:
     return db.session.get_bind().dialect.name
 
 
-def search(q: str, user: Any, *, page: int = 1, per_page: int = PER_PAGE) -> ResultPage:
-    """The ``page``-th page of what ``user`` may find for ``q``: one count and one page query, then one load per type."""
+def search(q: str, user: Any, *, page: int = 1, per_page: int = PER_PAGE, item_type: str | None = None) -> ResultPage:
+    """The ``page``-th page of what ``user`` may find for ``q``, of one ``item_type`` or of all.
+
+    One count per type and one page query, then one load per type on the page. An unknown
+    ``item_type`` (an old link, a disabled plugin) shows every type.
+    """
     query = parse(q)
     known = sources()
     base = (select(IndexedDocument, Project.title).join(Project, Project.id == IndexedDocument.project_id)
             .where(IndexedDocument.item_type.in_(list(known)), *visible_to(user)))
     base, rank = matching(base, query, _dialect())
-    total = db.session.scalar(base.with_only_columns(func.count()).order_by(None)) or 0
+    counted = db.session.execute(base.with_only_columns(IndexedDocument.item_type, func.count()).order_by(None)
+                                 .group_by(IndexedDocument.item_type)).all()
+    types = sorted((TypeCount(name, known[name].plural or known[name].label, count) for name, count in counted),
+                   key=lambda t: (-t.count, str(t.plural)))
+    everything = sum(t.count for t in types)
+    item_type = item_type if item_type in known else None
+    total = next((t.count for t in types if t.type == item_type), 0) if item_type else everything
+    if item_type:
+        base = base.where(IndexedDocument.item_type == item_type)
     pages = max(1, math.ceil(total / per_page))
     page = min(max(page, 1), pages)
     rows = db.session.execute(base.order_by(rank, IndexedDocument.id.desc()).limit(per_page).offset((page - 1) * per_page)).all()
-    return ResultPage(q, total, page, pages, _results(rows, query, known))
+    return ResultPage(q, total, page, pages, _results(rows, query, known), types, item_type, everything)
 
 
 def _results(rows, query: Query, known: dict[str, SearchSource]) -> list[Result]:

@@ -22,7 +22,7 @@ def page():
     if q is None:
         return render_template("search/index.html", q="", found=None, error=None)
     try:
-        found = search(q, current_user, page=number)
+        found = search(q, current_user, page=number, item_type=request.args.get("type") or None)
     except QueryError as error:
         return render_template("search/index.html", q=q, found=None, error=str(error)), 400
     return render_template("search/index.html", q=q, found=found, error=None)

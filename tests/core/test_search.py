@@ -319,3 +319,31 @@ def test_indexing_from_many_threads_stores_each_text_as_its_own(site):
         assert wrong == []
     for t, n in ((0, 0), (THREADS - 1, PER_THREAD - 1)):
         assert _found(site.as_["anonymous"], f"Bänke kennung{t}x{n}z") == [f"Idee {t}-{n}"]
+
+
+def test_results_can_be_narrowed_to_one_kind_with_its_count(site):
+    """Above the results, each kind with its count: "All (4) · Ideas (3) · Comments (1)"; the filter keeps paging."""
+    first = _idea(site, site.people.anna, "Laterne am Markt")
+    _comment(site, "idea", first, site.people.ben, "Eine Laterne mehr wäre gut")
+    for n in range(22):
+        _idea(site, site.people.anna, f"Laterne {n}")
+    client = site.as_["anonymous"]
+    page = client.get("/search?q=laterne").get_data(as_text=True)
+    kinds = re.search(r'<nav class="search-types".*?</nav>', page, re.S).group(0)
+    assert re.findall(r">\s*([^<>]+ \(\d+\))<", kinds) == ["All (24)", "Ideas (23)", "Comments (1)"]
+    assert '<span aria-current="true">All (24)</span>' in kinds and 'href="/search?q=laterne&amp;type=comment"' in kinds
+    assert _found(client, "laterne") and "24 results" in page
+    ideas = client.get("/search?q=laterne&type=idea").get_data(as_text=True)
+    assert "23 results" in ideas and '<span aria-current="true">Ideas (23)</span>' in ideas
+    assert re.search(r'href="/search\?[^"]*type=idea[^"]*page=2[^"]*" rel="next"', ideas)
+    comments = client.get("/search?q=laterne&type=comment").get_data(as_text=True)
+    assert "1 result for" in comments and "Eine <mark>Laterne</mark> mehr" in comments and "Laterne 5" not in comments
+    # An unknown kind (an old link, a plugin switched off) shows everything.
+    assert "24 results" in client.get("/search?q=laterne&type=wish").get_data(as_text=True)
+    german = client.get("/search?q=laterne", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert "Alle (24)" in german and "Ideen (23)" in german
+
+
+def test_one_kind_of_results_shows_no_filter(site):
+    _idea(site, site.people.anna, "Brunnen")
+    assert 'class="search-types"' not in site.as_["anonymous"].get("/search?q=brunnen").get_data(as_text=True)
