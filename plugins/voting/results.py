@@ -37,7 +37,7 @@ def sections(project: Project, phase: Phase) -> list[ResultSection]:
 
 
 def rating_sections(project: Project, phase: Phase) -> list[ResultSection]:
-    """The rating phase's most supported items and how many people voted (three queries plus one per item type)."""
+    """The rating phase's most supported items and how many people voted (two queries, plus one load per item type)."""
     mode = rating.mode_of(phase)
     rows = db.session.execute(
         select(Vote.item_type, Vote.item_id, rating.UP, rating.DOWN)
