@@ -254,10 +254,10 @@ def _collect_registrations(app: Flask, state: Mitsprache) -> None:
     state.models = list(CORE_MODELS) + NOTIFICATION_MODELS + SEARCH_MODELS + RESULT_MODELS + _registered(hook.register_models)
     _collect_item_types(state)
     from .notifications.kinds import collect_notification_kinds
-    from .notifications.soon import install as send_immediate_mail_after_commit
+    from .notifications.tasks import send_soon_after_commit
 
     collect_notification_kinds(state)
-    send_immediate_mail_after_commit()
+    send_soon_after_commit()
     from .search.sources import collect_search_sources
 
     collect_search_sources(state)

@@ -24,7 +24,11 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, current_app, has_app_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from . import soon
 
 log = logging.getLogger("mitsprache.worker")
 
@@ -108,6 +112,28 @@ def _register_tasks(huey, app: Flask) -> None:
     huey.mitsprache_tick = tick
     huey.mitsprache_send_now = send_now
     huey.mitsprache_send_outbox_now = send_outbox_now
+
+
+def send_soon_after_commit() -> None:
+    """Enqueue ``mitsprache.send_outbox_now`` after each commit that wrote an e-mail "at once" (:mod:`.soon`).
+
+    Listens to every session's commit and rollback; idempotent (one listener per process, however many apps).
+    """
+    if not event.contains(Session, "after_commit", _enqueue_if_marked):
+        event.listen(Session, "after_commit", _enqueue_if_marked)
+        event.listen(Session, "after_rollback", soon.taken)
+
+
+def _enqueue_if_marked(session) -> None:
+    if not soon.taken(session) or not has_app_context():
+        return
+    try:
+        huey = huey_for(current_app._get_current_object())
+        if not huey.immediate:  # immediate mode (tests) would send inside the committing request
+            huey.mitsprache_send_outbox_now()
+    except Exception as exc:  # the queue is away: the committed row goes out with the next minute tick
+        log.warning("Outbox: could not enqueue sending at once (%s: %s); the worker's tick sends it",
+                    type(exc).__name__, exc)
 
 
 def run_worker(app: Flask, workers: int = 2) -> None:
