@@ -262,7 +262,12 @@ class Reader:
 
     @property
     def dom_id(self) -> str:
-        return f"comments-{self.target_type}-{self.target_id}"
+        return dom_id_of(self.target_type, self.target_id)
+
+
+def dom_id_of(target_type: str, target_id: int) -> str:
+    """The id of a thread's widget in the page; its parts add suffixes (``-body``, ``-count``, ``-form``)."""
+    return f"comments-{target_type}-{target_id}"
 
 
 @dataclass

@@ -50,12 +50,13 @@ def rating_sections(project: Project, phase: Phase) -> list[ResultSection]:
         votable = votables().get(item_type)
         loaded[item_type] = votable.load(sorted({row[1] for row in ranked if row[0] == item_type})) if votable else {}
     top = []
-    for item_type, item_id, up, down in ranked:
+    for row in ranked:
+        item_type, item_id, up, down = row
         item = loaded[item_type].get(item_id)
         if item is None:
             continue  # hidden by moderation or removed: its votes no longer count
         votable = votables()[item_type]
-        top.append({"label": votable.title_of(item), "href": votable.url(item), "count": score((item_type, item_id, up, down)),
+        top.append({"label": votable.title_of(item), "href": votable.url(item), "count": score(row),
                     "up": int(up), "down": int(down)})
         if len(top) == TOP:
             break

@@ -19,7 +19,7 @@ from ..forms import next_path
 from ..models import Comment
 from ..targets import target_type as get_commentable
 from ..targets import visible_to_reader
-from ..thread import Reader, count_comments, is_moderator, single_entry
+from ..thread import Reader, count_comments, dom_id_of, is_moderator, single_entry
 
 bp = Blueprint("comments", __name__, url_prefix="/comments")
 moderation_bp = Blueprint("comments_moderation", __name__, url_prefix="/p/<slug>/comments")
@@ -60,7 +60,7 @@ def announce_change(response, target_type: str, target_id: int, count: int | Non
     response.headers["HX-Trigger"] = json.dumps({"comments:changed": detail})
     if not count_in_answer and response.status_code < 300:
         response.set_data(response.get_data() + render_template(
-            "comments/_count_oob.html", target_type=target_type, target_id=target_id, total=count).encode())
+            "comments/_count_oob.html", dom_id=dom_id_of(target_type, target_id), total=count).encode())
     return response
 
 

@@ -20,6 +20,7 @@ from ..thread import (
     build_thread,
     cached_for_anonymous,
     count_comments,
+    dom_id_of,
     resolve_target,
     root_with_replies,
     single_entry,
@@ -37,7 +38,7 @@ def thread(target_type: str, target_id: int):
     # discussion into its page) gets the whole widget with its status region.
     if not wants_fragment():
         template = "comments/thread.html"
-    elif request.headers.get("HX-Target") == f"comments-{target_type}-{target_id}-body":
+    elif request.headers.get("HX-Target") == f"{dom_id_of(target_type, target_id)}-body":
         template = "comments/_body.html"
     else:
         template = "comments/_thread.html"
