@@ -44,7 +44,8 @@ What is here, by topic:
   (the page the reader is on, also for htmx), ``posting_limit``,
   ``ConfirmForm`` (a CSRF-protected button), ``reorder`` (move a thing up or down among its
   siblings: phases, chapters, questions), ``cached_fragment``, ``cached_value``, ``anonymous_page``, ``cache_versions``,
-  ``reader_key`` (the reader's rights and tabs, for the key of a fragment that shows them);
+  ``reader_key`` (the reader's rights and tabs, for the key of a fragment that shows them),
+  ``render_page`` (a page's content in the site's frame, which a logged-in reader gets from the cache);
 - cache scopes (``core/cache_scopes.py``): ``project_scope``, ``header_scope``, ``item_scope`` name what
   a cached fragment shows, ``version_of(prefix)`` says whether anything under one changed;
   ``touch_cache_scopes`` for the rare write the core cannot see, ``bump_content_version(project)``
@@ -71,6 +72,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import hookimpl
 from .cache import anonymous_page, cache_versions, cached_fragment, cached_value
+from .page_shell import render_page
 from .cache_scopes import bump_content_version, header_scope, item_scope, project_scope, version_of
 from .cache_scopes import touch as touch_cache_scopes
 from .clock import now
@@ -187,7 +189,7 @@ __all__ = [
     "clean_html", "text_to_html", "plain_text", "excerpt",
     # requests
     "is_htmx", "wants_fragment", "render_page_or_fragment", "parse_int", "MAX_PAGE", "safe_next", "same_site_path", "current_page",
-    "posting_limit", "ConfirmForm", "reorder", "cached_fragment", "cached_value", "anonymous_page", "cache_versions", "reader_key", "project_scope",
+    "posting_limit", "ConfirmForm", "reorder", "cached_fragment", "cached_value", "anonymous_page", "cache_versions", "reader_key", "render_page", "project_scope",
     "header_scope", "item_scope", "touch_cache_scopes", "bump_content_version", "version_of",
     "write_export", "export_options",
     # search

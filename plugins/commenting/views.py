@@ -13,7 +13,7 @@ from markupsafe import Markup
 from core.toolkit import (
     active_phase_for, anonymous_page, cache_versions, cached_fragment, cached_value, can, current_user, db,
     get_or_404, header_scope, load_project, participation_decision, project_scope, reader_key,
-    render_page_or_fragment, reorder, require, wants_fragment,
+    render_page, render_page_or_fragment, reorder, require, wants_fragment,
 )
 
 from plugins.comments import api as comments
@@ -205,8 +205,8 @@ def chapter(slug, chapter_id):
     def page():
         own = participation["user_decision"]
         reader = ("main", own.code, str(own.reason), reader_key(project))
-        return render_template(
-            "commenting/chapter.html", project=project,
+        return render_page(
+            "commenting/chapter.html",
             title=cached_fragment(key + ("title",), project, scopes=[contents_scope], render=lambda: Markup(
                 "{}. {} – {}").format(chapters()["number"], current.title, chapters()["document"].title)),
             main=cached_fragment(key + reader, project, scopes=[contents_scope], render=main),

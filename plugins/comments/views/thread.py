@@ -6,8 +6,9 @@ import uuid
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
-from core.toolkit import db, item_scope, MAX_PAGE, parse_int, posting_limit, require, wants_fragment
+from core.toolkit import db, item_scope, MAX_PAGE, parse_int, posting_limit, render_page, require, wants_fragment
 
 from .. import services
 from ..api import thread_url
@@ -46,7 +47,10 @@ def thread(target_type: str, target_id: int):
     def render() -> str:
         view = build_thread(target_type, target_id, target.project, sort=sort, page=page, target=target, shared=True)
         view.focus_sort = focus_sort
-        return render_template(template, thread=view, target=target, commentable=commentable)
+        if template != "comments/thread.html":
+            return render_template(template, thread=view, target=target, commentable=commentable)
+        main = render_template("comments/_thread_page.html", thread=view, target=target, commentable=commentable)
+        return render_page(template, title=Markup("{}: {}").format(_("Discussion"), commentable.label), main=main)
 
     html = cached_for_anonymous(("comments.thread", target_type, target_id, template, sort, page), target, target.project,
                                 render, scope=item_scope(target_type, target_id, target.project.id))
