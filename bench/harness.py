@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -207,6 +207,9 @@ class Client:
         status, _ = self.request("POST", "/login", {"csrf_token": token, "email": email, "password": password})
         if status not in (302, 303):
             raise RuntimeError(f"login failed for {email}: HTTP {status}")
+        # Follow the redirect as a browser does: the page shows the "logged in" message and the session
+        # cookie it sets holds no message any more (wrk replays this cookie unchanged on every request).
+        self.request("GET", urlsplit(self.headers["location"]).path or "/")
 
     def freeze(self) -> None:
         self.frozen = True
