@@ -33,7 +33,7 @@ from typing import Any, Collection, Iterable
 
 from flask import current_app, g, has_request_context, request
 from flask_babel import gettext as _
-from sqlalchemy import event
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import Session
 
 from .clock import now
@@ -78,6 +78,11 @@ def _state() -> Any:
     return current_app.extensions["mitsprache"]
 
 
+#: Built once (asked on most pages of a logged-in reader; building a statement costs more than running it).
+_ROLES = select(ProjectRole.role).where(ProjectRole.project_id == bindparam("project_id"),
+                                        ProjectRole.user_id == bindparam("user_id"))
+
+
 def roles_of(user: Any, project: Project) -> frozenset[str]:
     """The user's roles in the project; cached for the request."""
     if not getattr(user, "is_authenticated", False):
@@ -85,12 +90,7 @@ def roles_of(user: Any, project: Project) -> frozenset[str]:
     cache = g.setdefault("_mitsprache_roles", {})
     key = (user.id, project.id)
     if key not in cache:
-        rows = db.session.scalars(
-            db.select(ProjectRole.role).where(
-                ProjectRole.project_id == project.id, ProjectRole.user_id == user.id
-            )
-        )
-        cache[key] = frozenset(rows)
+        cache[key] = frozenset(db.session.scalars(_ROLES, {"project_id": project.id, "user_id": user.id}))
     return cache[key]
 
 

@@ -62,9 +62,11 @@ What is here, by topic:
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from flask_babel import gettext, lazy_gettext, ngettext
 from flask_login import current_user
@@ -110,6 +112,18 @@ _ = gettext
 _l = lazy_gettext
 
 
+# The statements of every project page, built once (building and keying them cost as much as running them).
+_PROJECT_BY_SLUG = select(Project).where(Project.slug == bindparam("slug")).options(joinedload(Project.phases))
+_PROJECT_WITH_ROLES = _PROJECT_BY_SLUG.add_columns(ProjectRole.role).outerjoin(
+    ProjectRole, (ProjectRole.project_id == Project.id) & (ProjectRole.user_id == bindparam("user_id")))
+
+
+@lru_cache(maxsize=None)
+def _by_primary_key(model: type):
+    """``SELECT model WHERE id = :ident``, built once per model (``session.get`` builds one per call)."""
+    return select(model).where(model.id == bindparam("ident"))
+
+
 def load_project(slug: str) -> Project:
     """The project by slug, or 404 (also when the user may not see it: private projects stay hidden).
 
@@ -118,13 +132,10 @@ def load_project(slug: str) -> Project:
     cached anonymous pages. For a logged-in reader their roles in the project
     come along as well (the policy asks for them on nearly every page).
     """
-    statement = db.select(Project).where(Project.slug == slug).options(joinedload(Project.phases))
     if not current_user.is_authenticated:
-        project = db.session.scalars(statement).unique().first()
+        project = db.session.scalars(_PROJECT_BY_SLUG, {"slug": slug}).unique().first()
     else:
-        rows = db.session.execute(statement.add_columns(ProjectRole.role).outerjoin(
-            ProjectRole, (ProjectRole.project_id == Project.id) & (ProjectRole.user_id == current_user.id)
-        )).unique().all()
+        rows = db.session.execute(_PROJECT_WITH_ROLES, {"slug": slug, "user_id": current_user.id}).unique().all()
         project = rows[0][0] if rows else None
         if project is not None:
             remember_roles(current_user, project, (role for _, role in rows if role is not None))
@@ -135,7 +146,7 @@ def load_project(slug: str) -> Project:
 
 def get_or_404(model: type, ident: Any, project: Project | None = None):
     """A row by primary key, or 404; with ``project``, also 404 if it belongs elsewhere."""
-    obj = db.session.get(model, ident)
+    obj = db.session.scalars(_by_primary_key(model), {"ident": ident}).first()
     if obj is None or (project is not None and getattr(obj, "project_id", project.id) != project.id):
         abort(404)
     return obj

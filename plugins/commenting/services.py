@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from flask import g, url_for
 from flask_babel import ngettext
+from sqlalchemy import bindparam
 from sqlalchemy.orm import joinedload
 
 from core.toolkit import clean_html, db, Project
@@ -59,23 +60,28 @@ def paragraph_ids_by_chapter(chapter_ids) -> dict[int, list[int]]:
 # --- commentables -------------------------------------------------------------
 
 
+# Built once, with the ids bound per call: building and keying a statement with these joined loads
+# cost more than running it, on every discussion a reader opens.
+_PARAGRAPHS = (
+    db.select(Paragraph).where(Paragraph.id.in_(bindparam("ids", expanding=True)))
+    .options(joinedload(Paragraph.project).joinedload(Project.phases),
+             joinedload(Paragraph.chapter).joinedload(Chapter.document))
+)
+_CHAPTERS = (
+    db.select(Chapter).where(Chapter.id.in_(bindparam("ids", expanding=True)))
+    .options(joinedload(Chapter.project).joinedload(Project.phases), joinedload(Chapter.document))
+)
+
+
 def load_paragraphs(ids: list[int]) -> dict[int, Paragraph]:
     """Paragraphs with their project (and its phases: every discussion asks which one is open), chapter, document."""
-    rows = db.session.scalars(
-        db.select(Paragraph)
-        .where(Paragraph.id.in_(list(ids)))
-        .options(joinedload(Paragraph.project).joinedload(Project.phases),
-                 joinedload(Paragraph.chapter).joinedload(Chapter.document))
-    ).unique()
+    rows = db.session.scalars(_PARAGRAPHS, {"ids": list(ids)}).unique()
     return {p.id: p for p in rows}
 
 
 def load_chapters(ids: list[int]) -> dict[int, Chapter]:
     """Chapters with their project (and its phases), document."""
-    rows = db.session.scalars(
-        db.select(Chapter).where(Chapter.id.in_(list(ids)))
-        .options(joinedload(Chapter.project).joinedload(Project.phases), joinedload(Chapter.document))
-    ).unique()
+    rows = db.session.scalars(_CHAPTERS, {"ids": list(ids)}).unique()
     return {c.id: c for c in rows}
 
 
