@@ -21,10 +21,10 @@ from flask_babel import format_decimal, get_locale, get_translations, gettext as
 from flask_wtf.csrf import generate_csrf
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
-from core.toolkit import anonymous_page, can, current_page, db, Decision, ItemType, User
+from core.toolkit import anonymous_page, cached_value, can, current_page, db, Decision, item_scope, ItemType, User
 
 from . import shared_list
 from .queries import vote_count
@@ -478,12 +478,20 @@ def decorate(entries: list[Entry], *, is_moderator: bool = False, readers_own: b
             by_id[comment_id].open_reports = n
 
 
+#: Built once: asked by every page and answer of a thread.
+_COUNT = select(func.count(Comment.id)).where(
+    Comment.target_type == bindparam("type"), Comment.target_id == bindparam("target"), Comment.status != DELETED)
+
+
 def count_comments(target_type: str, target_id: int) -> int:
-    return db.session.scalar(
-        select(func.count(Comment.id)).where(
-            Comment.target_type == target_type, Comment.target_id == target_id, Comment.status != DELETED
-        )
-    ) or 0
+    return db.session.scalar(_COUNT, {"type": target_type, "target": target_id}) or 0
+
+
+def cached_count(target_type: str, target_id: int, project_id: int) -> int:
+    """:func:`count_comments`, kept with the version of the target's scope (which every comment on it moves):
+    read with the page's versions, the count of a busy thread costs no query."""
+    return cached_value(("comments.count", target_type, int(target_id)), lambda: count_comments(target_type, target_id),
+                        scopes=[item_scope(target_type, target_id, project_id)])
 
 
 def is_moderator(project) -> bool:
@@ -522,7 +530,7 @@ def build_thread(target_type, target_id, project, *, sort=None, page=1, heading_
         form = CommentForm(formdata=None)
     return ThreadView(
         target_type=target_type, target_id=target_id, project=project, target=target, commentable=commentable,
-        entries=entries, total=count_comments(target_type, target_id), sort=sort, page=page, has_more=has_more,
+        entries=entries, total=cached_count(target_type, target_id, project.id), sort=sort, page=page, has_more=has_more,
         create=create, is_moderator=moderator, heading_level=heading_level, focus_id=focus_id, form=form,
         back=current_page(), shared=shared, loader=load if shared else None, after_id=after.id if after else None,
     )

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
-from core.toolkit import db, item_scope, MAX_PAGE, parse_int, posting_limit, render_page, require, wants_fragment
+from core.toolkit import cache_versions, db, item_scope, MAX_PAGE, parse_int, posting_limit, render_page, require, wants_fragment
 
 from .. import services
 from ..api import thread_url
@@ -44,6 +44,10 @@ def thread(target_type: str, target_id: int):
     else:
         template = "comments/_thread.html"
 
+    scope = item_scope(target_type, target_id, target.project.id)
+    # One query for the versions of everything the page shows (tabs, list, count, the reader's unread count).
+    cache_versions(target.project, [scope])
+
     def render() -> str:
         view = build_thread(target_type, target_id, target.project, sort=sort, page=page, target=target, shared=True)
         view.focus_sort = focus_sort
@@ -53,7 +57,7 @@ def thread(target_type: str, target_id: int):
         return render_page(template, title=Markup("{}: {}").format(_("Discussion"), commentable.label), main=main)
 
     html = cached_for_anonymous(("comments.thread", target_type, target_id, template, sort, page), target, target.project,
-                                render, scope=item_scope(target_type, target_id, target.project.id))
+                                render, scope=scope)
     response = make_response(html)
     response.vary.add("HX-Request")
     return response
