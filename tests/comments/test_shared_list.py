@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from core.testing import count_queries
+from plugins.comments.models import AGREE
+from plugins.comments.shared_list import ReaderState, begin, end, fill, hole
 from tests.comments.conftest import seed
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -81,3 +85,49 @@ def test_moderators_get_their_own_rendering_with_hidden_text(world, login):
     page = moderator.get(world.thread).get_data(as_text=True)
     assert "Versteckter Text" in page and "/moderate" in page
     assert "Versteckter Text" not in ben.get(world.thread).get_data(as_text=True)
+
+
+# ---------------------------------------------------------------------------
+# the fill itself, mark by mark: nested blocks, holes, and marks that must never reach a browser
+# ---------------------------------------------------------------------------
+
+ANNA, BEN = 1, 2
+
+
+def _state(user_id=ANNA, votes=None, reported=()):
+    return ReaderState(user_id=user_id, csrf="TOKEN", votes=dict(votes or {}), reported=set(reported))
+
+
+def _list() -> str:
+    """Two comments: Ben's (which Anna may report) and Anna's own (which she may edit)."""
+    return (
+        f"<li>{begin('own', BEN)}edit 7{end('own')}{begin('other', BEN)}"
+        f"<button value='{hole('av', 7)}' class='vote{hole('ac', 7)}'>{hole('ai', 7)}</button>"
+        f"{begin('repl', 7, BEN)}report 7{end('repl')}{begin('repd', 7, BEN)}reported 7{end('repd')}"
+        f"{end('other')}<input value='{hole('csrf', 0)}'></li>"
+        f"<li>{begin('own', ANNA)}edit 8{end('own')}{begin('voted', 8)}voted 8{end('voted')}</li>"
+    )
+
+
+def test_each_reader_gets_their_own_blocks_and_holes():
+    html = _list()
+    assert fill(html, _state()) == (
+        "<li><button value='agree' class='vote'>+</button>report 7<input value='TOKEN'></li><li>edit 8</li>")
+    voted = fill(html, _state(votes={7: AGREE}, reported={7}))
+    assert "value='unagree' class='vote is-active'>✓" in voted and "reported 7" in voted and "report 7<" not in voted
+    ben = fill(html, _state(user_id=BEN, votes={8: AGREE}))
+    assert ben == "<li>edit 7<input value='TOKEN'></li><li>voted 8</li>"
+    # The same shared rendering again (parsed once): the same answer.
+    assert fill(html, _state()) == fill(_list(), _state())
+
+
+@pytest.mark.parametrize("broken", [
+    f"{begin('own', ANNA)}never closed",
+    f"{begin('own', ANNA)}crossed{begin('voted', 8)}{end('own')}{end('voted')}",
+    f"closed{end('own')} without opening",
+    "\x00unknown:3\x00",
+    "a lone \x00 character",
+])
+def test_a_broken_mark_never_reaches_a_browser(broken):
+    with pytest.raises(ValueError):
+        fill(broken, _state())
