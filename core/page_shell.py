@@ -133,8 +133,14 @@ def _unread_link() -> Markup:
     """The header's link to the inbox with the reader's unread count (``notifications/_count.html``)."""
     from .notifications.views import header_count
 
-    template = current_app.jinja_env.get_template("notifications/_count.html")
-    return Markup(template.render(unread=header_count(), oob=False))
+    unread = header_count()
+    # The same few dozen answers for everyone (a language and a number): rendered once each.
+    key = "unread-link:" + repr((str(get_locale()), release(), request.script_root, unread))
+    html = cache.get(key)
+    if html is None:
+        html = current_app.jinja_env.get_template("notifications/_count.html").render(unread=unread, oob=False)
+        cache.set(key, html)
+    return Markup(html)
 
 
 def unread_notifications() -> Markup:

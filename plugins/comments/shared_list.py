@@ -149,7 +149,7 @@ def _emit(items: tuple, state: ReaderState, out: list[str]) -> None:
             _emit(item[2], state, out)
 
 
-@lru_cache(maxsize=64)
+@lru_cache(maxsize=16)
 def _parse(html: str) -> tuple:
     """A shared rendering split at its marks once per process: text, holes ``(kind, id)`` and blocks
     ``(kind, numbers, items)``. Filling it is then a walk over a few hundred items per request, where
