@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.toolkit import db, follow, now, text_to_html
@@ -43,8 +43,12 @@ def new_comment(target_type, target_id, project, author, text, *, parent=None, t
     return comment
 
 
+#: Built once: asked on every post (building a statement costs more than running it).
+_BY_TOKEN = select(Comment).where(Comment.author_id == bindparam("author"), Comment.submit_token == bindparam("token"))
+
+
 def find_by_token(author_id: int, token: str) -> Comment | None:
-    return db.session.scalar(select(Comment).where(Comment.author_id == author_id, Comment.submit_token == token))
+    return db.session.scalar(_BY_TOKEN, {"author": author_id, "token": token})
 
 
 def create_comment(target_type, target_id, project, author, text, *, parent=None, token=None,
