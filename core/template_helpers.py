@@ -91,9 +91,9 @@ def register_template_helpers(app: Flask) -> None:
     app.add_template_global(known_phases)
     app.add_template_global(unpublished_states)
     app.add_template_global(now)
-    from . import page_shell
+    from . import page_frame
 
-    page_shell.init_app(app)  # csrf_token() and the unread count: frame-aware (core/page_shell.py)
+    page_frame.init_app(app)  # csrf_token() and the unread count: frame-aware (core/page_frame.py)
 
     @app.context_processor
     def core_context():

@@ -74,7 +74,7 @@ from werkzeug.exceptions import HTTPException
 
 from . import hookimpl
 from .cache import anonymous_page, cache_versions, cached_fragment, cached_value
-from .page_shell import render_page
+from .page_frame import render_page
 from .cache_scopes import bump_content_version, header_scope, item_scope, project_scope, version_of
 from .cache_scopes import touch as touch_cache_scopes
 from .clock import now

@@ -1,4 +1,4 @@
-"""The site's frame around logged-in readers' pages (core/page_shell.py).
+"""The site's frame around logged-in readers' pages (core/page_frame.py).
 
 The frame is rendered once per kind of reader and filled per person: each
 reader must see their own name, unread count, CSRF token and language, an
@@ -14,7 +14,7 @@ from markupsafe import Markup
 
 from core.extensions import db
 from core.models import Project, User
-from core.page_shell import MAIN, NAME, FrameReader, render_page
+from core.page_frame import MAIN, NAME, FrameReader, render_page
 from core.testing import CSRF_RE
 from tests.commenting.conftest import add_comments, capp, draft  # noqa: F401 - fixtures: a draft with a commenting phase
 
