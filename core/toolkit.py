@@ -62,7 +62,6 @@ What is here, by topic:
 """
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
@@ -84,7 +83,7 @@ from .extensions import db
 from .following import follow, is_following
 from .forms import ConfirmForm
 from .htmx import is_htmx, render_page_or_fragment, wants_fragment
-from .models import Phase, PhaseState, Project, ProjectRole, Role, User
+from .models import Phase, PhaseState, Project, ProjectRole, Role, User, by_primary_key
 from .notifications.api import notify, people_with_role
 from .notifications.api import prepare_each as prepare_notifications
 from .numbers import MAX_PAGE, parse_int
@@ -118,12 +117,6 @@ _PROJECT_WITH_ROLES = _PROJECT_BY_SLUG.add_columns(ProjectRole.role).outerjoin(
     ProjectRole, (ProjectRole.project_id == Project.id) & (ProjectRole.user_id == bindparam("user_id")))
 
 
-@lru_cache(maxsize=None)
-def _by_primary_key(model: type):
-    """``SELECT model WHERE id = :ident``, built once per model (``session.get`` builds one per call)."""
-    return select(model).where(model.id == bindparam("ident"))
-
-
 def load_project(slug: str) -> Project:
     """The project by slug, or 404 (also when the user may not see it: private projects stay hidden).
 
@@ -146,7 +139,7 @@ def load_project(slug: str) -> Project:
 
 def get_or_404(model: type, ident: Any, project: Project | None = None):
     """A row by primary key, or 404; with ``project``, also 404 if it belongs elsewhere."""
-    obj = db.session.scalars(_by_primary_key(model), {"ident": ident}).first()
+    obj = db.session.scalars(by_primary_key(model), {"ident": ident}).first()
     if obj is None or (project is not None and getattr(obj, "project_id", project.id) != project.id):
         abort(404)
     return obj
