@@ -30,6 +30,8 @@ variable                    default                        why
   gunicorn's own access log, which would write tokens, is off unless
   ``MITSPRACHE_ACCESS_LOG`` names a file (``-``: standard error); its lines
   carry the request id too.
+- Garbage collection: the app and, after a worker's warm-up, its caches are
+  frozen (:mod:`core.worker_gc`), so no request waits while Python walks them.
 - ``metrics = true``: every worker counts into ``PROMETHEUS_MULTIPROC_DIR``
   (made fresh at each start), the master serves the sum on ``metrics_bind``.
 """
@@ -42,6 +44,7 @@ import tempfile
 from flask import Config
 
 from core import config as _config
+from core import worker_gc
 from core.logs import configure_logging
 from core.metrics import MULTIPROC_ENV, parse_bind
 
@@ -76,6 +79,18 @@ errorlog = "-"
 accesslog = os.environ.get("MITSPRACHE_ACCESS_LOG") or None
 access_log_format = ("%(h)s " if _site["LOG_PERSONAL_DATA"] else "") + (
     '%(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms request_id=%({x-request-id}o)s')
+
+
+
+def pre_fork(server, worker):
+    """The app built once in the master is frozen for the garbage collector (:mod:`core.worker_gc`)."""
+    worker_gc.before_fork()
+
+
+def post_request(worker, req, environ, resp):
+    """After a worker's warm-up, what it built is frozen too (:mod:`core.worker_gc`)."""
+    worker_gc.after_request()
+
 
 if _site["METRICS"]:
     _metrics_dir = os.environ.get(MULTIPROC_ENV) or tempfile.mkdtemp(prefix="mitsprache-metrics-")
