@@ -52,6 +52,7 @@ import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
+from typing import Callable
 
 from harness import (
     ROOT,
@@ -59,6 +60,7 @@ from harness import (
     Load,
     Writes,
     bench_app,
+    cpu_used,
     dispose,
     gunicorn,
     machine,
@@ -177,22 +179,35 @@ def conditional(name: str, ports: list[int], path: str, duration: float, connect
                    headers={"If-None-Match": etag}, expect=304)
 
 
+def measured(servers: list | None, scenario: Callable[[], Load | Writes]) -> Load | Writes:
+    """Run ``scenario``; with ``servers``, note the CPU their workers and this process spent on it."""
+    if not servers:
+        return scenario()
+    with cpu_used(servers) as cpu:
+        result = scenario()
+    result.cpu = cpu
+    return result
+
+
 def reads(ports: list[int], paths: dict, *, duration: float, connections: int, threads: int, users: list[str],
-          busy: int) -> list[Load]:
-    """The read scenarios against Mitsprache served on ``ports``."""
+          busy: int, servers: list | None = None) -> list[Load]:
+    """The read scenarios against Mitsprache served on ``ports`` (with ``servers``: and their CPU cost)."""
     cookies = session_cookies(ports[0], users)
     options = {"duration": duration, "connections": connections, "threads": threads}
-    return [
-        run_wrk("chapter page, 100 paragraphs (anonymous)", ports, paths["chapter"], **options),
-        conditional("chapter page, anonymous, ETag -> 304", ports, paths["chapter"], **options),
-        run_wrk("chapter page, 100 paragraphs (logged in)", ports, paths["chapter"], cookies=cookies, **options),
-        run_wrk(f"busiest thread, {busy} comments (anonymous)", ports, paths["thread"], **options),
-        run_wrk(f"busiest thread, {busy} comments (logged in)", ports, paths["thread"], cookies=cookies, **options),
+    scenarios = [
+        lambda: run_wrk("chapter page, 100 paragraphs (anonymous)", ports, paths["chapter"], **options),
+        lambda: conditional("chapter page, anonymous, ETag -> 304", ports, paths["chapter"], **options),
+        lambda: run_wrk("chapter page, 100 paragraphs (logged in)", ports, paths["chapter"], cookies=cookies,
+                        **options),
+        lambda: run_wrk(f"busiest thread, {busy} comments (anonymous)", ports, paths["thread"], **options),
+        lambda: run_wrk(f"busiest thread, {busy} comments (logged in)", ports, paths["thread"], cookies=cookies,
+                        **options),
     ]
+    return [measured(servers, scenario) for scenario in scenarios]
 
 
 def posting(ports: list[int], paths: dict, emails: list[str], posts: int, *, htmx: bool, pause: float,
-            run: str) -> Writes:
+            run: str, servers: list | None = None) -> Writes:
     """``len(emails)`` logged-in people post ``posts`` top-level comments each, spread over ``ports``.
 
     ``htmx``: like a browser with JavaScript: the discussion widget is loaded into the chapter page,
@@ -236,7 +251,7 @@ def posting(ports: list[int], paths: dict, emails: list[str], posts: int, *, htm
 
     kind = "htmx" if htmx else "no JS, redirect"
     shape = f"{len(emails)} at once, rounds" if pause else f"{len(emails)} writers, closed loop"
-    return run_writers(f"post ({kind}; {shape})", states, send, posts, pause=pause)
+    return measured(servers, lambda: run_writers(f"post ({kind}; {shape})", states, send, posts, pause=pause))
 
 
 def integrity(result: Writes, stored: dict[str, int]) -> tuple[int, int]:
@@ -277,14 +292,39 @@ def print_ratios(minimal: Load, loads: list[Load]) -> None:
         ratio = minimal.rps / load.rps if load.rps else float("inf")
         verdict = "-" if target is None else ("OK" if ratio <= target and load.errors == 0 else "MISSED")
         print(f"{load.name:46} {minimal.rps:9.0f} {load.rps:10.0f} {'1/' + format(ratio, '.1f'):>8} {wanted:>8}  {verdict}")
+        if verdict == "MISSED" and load.cpu and minimal.cpu and load.requests and minimal.requests:
+            print("    " + read_gap(minimal, load, target))
 
 
-def print_writes(rows: list[tuple[Writes, int, int]], p99_target_ms: float) -> None:
+def read_gap(minimal: Load, load: Load, target: int) -> str:
+    """Why a read target is missed, in CPU per request: the workers and wrk share the cores, so a page
+    served at 1/target of the minimal app's rate may cost target x (its server + wrk CPU) in all."""
+    server, client = load.cpu.server * 1000 / load.requests, load.cpu.client * 1000 / load.requests
+    base = (minimal.cpu.server + minimal.cpu.client) * 1000 / minimal.requests
+    budget = target * base - client
+    return (f"gap: a request costs Mitsprache's workers {server:.2f} ms of CPU (wrk {client:.2f} ms), the minimal "
+            f"app and wrk {base:.2f} ms together; 1/{target} allows the workers about {budget:.2f} ms")
+
+
+def print_writes(rows: list[tuple[Writes, int, int]], p99_target_ms: float, writers: int) -> None:
     for result, lost, duplicated in rows:
         ok = result.ms(0.99) < p99_target_ms and result.errors == 0 and lost == 0 and duplicated == 0
         print(f"{result.name}: p99 {result.ms(0.99):.1f} ms (target < {p99_target_ms:.0f} ms), "
               f"{len(result.latencies)} accepted, {result.errors} errors, lost {lost}, duplicated {duplicated}  "
               f"{'OK' if ok else 'MISSED'}")
+        if result.cpu_ms():
+            print("    " + write_floor(result, writers))
+
+
+def write_floor(result: Writes, writers: int) -> str:
+    """The least time the last of ``writers`` simultaneous writes can take on this machine: their CPU
+    (the workers' and the Python writers', which share the cores) spread perfectly over every core."""
+    server, client = result.cpu_ms()
+    cores = os.cpu_count() or 1
+    floor = writers * (server + client) / cores
+    return (f"CPU per post: workers {server:.2f} ms, Python writers {client:.2f} ms; {writers} posts at once on "
+            f"{cores} cores cannot all be answered in less than {writers} x {server + client:.2f} / {cores} = "
+            f"{floor:.1f} ms")
 
 
 def print_memory(rss: list[float]) -> None:
@@ -323,14 +363,15 @@ def main() -> int:
         options = {"duration": args.duration, "connections": args.connections, "threads": args.wrk_threads}
         emails = [f"user{i}@bench.example" for i in range(max(args.wrk_threads, args.writers))]
         with gunicorn("minimal_app:app", args.workers, args.threads, env, ROOT / "bench") as server:
-            minimal = run_wrk("minimal Flask app", [server.port], "/", **options)
+            minimal = measured([server], lambda: run_wrk("minimal Flask app", [server.port], "/", **options))
         with gunicorn("core:create_app()", args.workers, args.threads, env) as server:
-            loads = reads([server.port], paths, users=emails[:args.wrk_threads], busy=args.busy, **options)
+            loads = reads([server.port], paths, users=emails[:args.wrk_threads], busy=args.busy, servers=[server],
+                          **options)
             writes = []
             for htmx, pause in ((True, args.round_pause), (False, 0.0)):
                 run = f"Bench-{uuid.uuid4().hex[:8]}"
                 result = posting([server.port], paths, emails[:args.writers], args.posts, htmx=htmx, pause=pause,
-                                 run=run)
+                                 run=run, servers=[server])
                 writes.append((result, *integrity(result, stored_texts(instance, run))))
             rss = rss_per_worker(server)
 
@@ -341,7 +382,7 @@ def main() -> int:
             print(row.row())
         print()
         print_ratios(minimal, loads)
-        print_writes(writes, 50)
+        print_writes(writes, 50, args.writers)
         print_memory(rss)
         print(f"load average after: {os.getloadavg()[0]:.1f}")
         return 0  # the figures are the result; MISSED lines say what to look at

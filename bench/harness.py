@@ -22,11 +22,13 @@ import http.client
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from contextlib import contextmanager
@@ -38,6 +40,8 @@ from urllib.parse import urlencode, urlsplit
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 WRK_SCRIPT = BENCH / "wrk.lua"
+MITSPRACHE_APP = "core:create_app()"
+SHIPPED_CONFIG = "python:core.gunicorn_conf"
 CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
 
 if str(ROOT) not in sys.path:
@@ -75,18 +79,38 @@ def machine() -> str:
 
 
 class Server:
-    """One gunicorn master with its workers, as the README deploys it (``--preload``, gthread)."""
+    """One gunicorn master with its workers, as the README deploys it (``--preload``, gthread).
+
+    Mitsprache itself (``core:create_app()``) runs with the configuration file the README uses,
+    ``core/gunicorn_conf.py``, so a bench measures what a deployment runs (its request log, its
+    garbage-collection policy); its log goes to :attr:`log_path`. Other apps get the same
+    workers, threads and ``--preload`` as command-line flags.
+    """
 
     def __init__(self, app_spec: str, workers: int, threads: int, env: dict | None = None,
                  chdir: Path = ROOT, port: int | None = None, timeout: float = 60):
         self.port = port or free_port()
         self.workers_wanted = workers
-        self.command = [
-            str(Path(sys.executable).with_name("gunicorn")), "--preload", "--workers", str(workers),
-            "--threads", str(threads), "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning",
-            "--chdir", str(chdir), app_spec,
-        ]
-        self.process = subprocess.Popen(self.command, env={**os.environ, **(env or {})}, cwd=ROOT)
+        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
+        env = {**os.environ, **(env or {})}
+        self.log_path: Path | None = None
+        if app_spec == MITSPRACHE_APP:
+            self.command = [gunicorn, "-c", SHIPPED_CONFIG, "--chdir", str(chdir)]
+            env.update(MITSPRACHE_BIND=f"127.0.0.1:{self.port}", MITSPRACHE_WORKERS=str(workers),
+                       MITSPRACHE_THREADS=str(threads))
+            self.log_path = Path(tempfile.gettempdir()) / f"mitsprache-bench-server-{self.port}.log"
+            log = self.log_path.open("w")
+        else:
+            self.command = [
+                gunicorn, "--preload", "--workers", str(workers), "--threads", str(threads),
+                "--bind", f"127.0.0.1:{self.port}", "--log-level", "warning", "--chdir", str(chdir), app_spec,
+            ]
+            log = None
+        try:
+            self.process = subprocess.Popen(self.command, env=env, cwd=ROOT, stderr=log)
+        finally:
+            if log is not None:
+                log.close()
         self._wait_ready(timeout)
 
     def _wait_ready(self, timeout: float) -> None:
@@ -94,7 +118,8 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise SystemExit(f"gunicorn exited with {self.process.returncode}: {' '.join(self.command)}")
+                raise SystemExit(f"gunicorn exited with {self.process.returncode}: {' '.join(self.command)}"
+                                 + self._log_tail())
             try:
                 socket.create_connection(("127.0.0.1", self.port), 0.2).close()
                 if len(self.workers()) >= self.workers_wanted:
@@ -103,7 +128,13 @@ class Server:
                 pass
             time.sleep(0.1)
         self.stop()
-        raise SystemExit(f"gunicorn did not start within {timeout:.0f} s: {' '.join(self.command)}")
+        raise SystemExit(f"gunicorn did not start within {timeout:.0f} s: {' '.join(self.command)}" + self._log_tail())
+
+    def _log_tail(self) -> str:
+        """The last lines of the server's log, to say why it did not start."""
+        if self.log_path is None or not self.log_path.exists():
+            return ""
+        return "\n" + "\n".join(self.log_path.read_text(errors="replace").splitlines()[-15:])
 
     @property
     def url(self) -> str:
@@ -144,6 +175,49 @@ def rss_mb(pid: int) -> float:
         return 0.0
     found = re.search(r"^VmRSS:\s+(\d+) kB", status, re.M)
     return int(found.group(1)) / 1024 if found else 0.0
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user + system, all threads) the processes have used so far, in seconds; 0 for one that is gone."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime and stime: fields 14 and 15 of proc(5)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class CpuUse:
+    """CPU seconds used during a scenario by the servers' workers and by the clients: this process's
+    Python threads and the child processes it waited for meanwhile (wrk)."""
+
+    server: float = 0.0
+    client: float = 0.0
+
+
+@contextmanager
+def cpu_used(servers: list[Server]) -> Iterator[CpuUse]:
+    """Measure the CPU a scenario costs: ``with cpu_used([server]) as cpu: ...``, then ``cpu.server``.
+
+    Both share the machine's cores, so what the server's workers and the clients in this process
+    spend per request says how fast the machine could answer at best."""
+    pids = [pid for server in servers for pid in server.workers()]
+    used = CpuUse()
+    server_before, client_before = cpu_seconds(pids), _client_seconds()
+    try:
+        yield used
+    finally:
+        used.server = cpu_seconds(pids) - server_before
+        used.client = _client_seconds() - client_before
+
+
+def _client_seconds() -> float:
+    """CPU time of this process and of its children that have ended (each wrk run ends within its scenario)."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def rss_per_worker(server: Server) -> list[float]:
@@ -233,16 +307,27 @@ class Load:
     p99: float = float("nan")
     available: bool = True
     note: str = ""
+    cpu: CpuUse | None = None  #: what the servers and this process spent, when measured (:func:`cpu_used`)
+
+    @property
+    def server_cpu_ms(self) -> float | None:
+        """The servers' CPU milliseconds per request."""
+        return self.cpu.server * 1000 / self.requests if self.cpu and self.requests else None
 
     def row(self) -> str:
         if not self.available:
             return f"{self.name:46} {'not available':>8}  {self.note}"
         return (f"{self.name:46} {self.rps:8.1f} {self.p50:8.1f} {self.p90:8.1f} {self.p99:8.1f} "
-                f"{self.requests:8d} {self.errors:6d}")
+                f"{self.requests:8d} {self.errors:6d} {_cpu_column(self.server_cpu_ms)}")
 
     @staticmethod
     def header() -> str:
-        return f"{'scenario':46} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'requests':>8} {'errors':>6}"
+        return (f"{'scenario':46} {'req/s':>8} {'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'requests':>8} {'errors':>6} "
+                f"{'server CPU ms/req':>17}")
+
+
+def _cpu_column(ms: float | None) -> str:
+    return f"{ms:17.2f}" if ms is not None else f"{'-':>17}"
 
 
 def require_wrk() -> None:
@@ -297,6 +382,14 @@ class Writes:
     errors: int = 0
     elapsed: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
+    cpu: CpuUse | None = None  #: what the servers and the writers in this process spent (:func:`cpu_used`)
+
+    def cpu_ms(self) -> tuple[float, float] | None:
+        """CPU milliseconds per write: the servers', and the Python writers' that share the cores."""
+        done = len(self.latencies) + self.errors
+        if not self.cpu or not done:
+            return None
+        return self.cpu.server * 1000 / done, self.cpu.client * 1000 / done
 
     @property
     def rps(self) -> float:
@@ -306,8 +399,9 @@ class Writes:
         return percentile(self.latencies, q) * 1000
 
     def row(self) -> str:
+        cpu = self.cpu_ms()
         return (f"{self.name:46} {self.rps:8.1f} {self.ms(0.5):8.1f} {self.ms(0.9):8.1f} {self.ms(0.99):8.1f} "
-                f"{len(self.latencies):8d} {self.errors:6d}")
+                f"{len(self.latencies):8d} {self.errors:6d} {_cpu_column(cpu[0] if cpu else None)}")
 
 
 def run_writers(name: str, writers: list[Any], send: Callable[[Any, int, int], bool], count: int, *,
