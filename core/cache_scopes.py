@@ -56,7 +56,7 @@ from types import SimpleNamespace
 from typing import Any, Iterable
 
 from flask import current_app, g, has_app_context
-from sqlalchemy import Delete, Insert, TextClause, Update, event, inspect, select, text
+from sqlalchemy import Delete, Insert, TextClause, Update, bindparam, event, inspect, select, text
 
 from .clock import now
 from .conflict_insert import conflict_insert
@@ -317,7 +317,9 @@ def track_changes(session_class) -> None:
         session.flush()
         touched = session.info.pop(_TOUCHED, None)
         if touched:
-            session.connection().execute(_upsert(session, sorted(touched)))
+            at = now()
+            session.connection().execute(_bump_statement(session.get_bind().dialect.name),
+                                         [{"key": key, "changed_at": at} for key in sorted(touched)])
 
     @event.listens_for(session_class, "after_commit")
     def forget_versions(session):
@@ -329,11 +331,18 @@ def track_changes(session_class) -> None:
         session.info.pop(_TOUCHED, None)
 
 
-def _upsert(session, keys: list[str]):
-    """One ``INSERT … ON CONFLICT DO UPDATE version = version + 1`` for all keys, in key order."""
-    at = now()
-    statement = conflict_insert(CacheScope, session.get_bind().dialect.name).values([{"key": key, "version": 1, "changed_at": at} for key in keys])
+@lru_cache(maxsize=4)
+def _bump_statement(dialect_name: str):
+    """``INSERT … ON CONFLICT DO UPDATE version = version + 1`` for one key, built once per dialect.
+
+    Run with every touched key as parameters, in key order (two writers lock the same keys in
+    the same order, so they never deadlock on PostgreSQL). It runs in every write transaction;
+    building and compiling it on each commit cost more than running it.
+    """
+    table = CacheScope.__table__
+    statement = conflict_insert(table, dialect_name).values(
+        key=bindparam("key"), version=1, changed_at=bindparam("changed_at"))
     return statement.on_conflict_do_update(
         index_elements=["key"],
-        set_={"version": CacheScope.version + 1, "changed_at": statement.excluded.changed_at},
+        set_={"version": table.c.version + 1, "changed_at": statement.excluded.changed_at},
     )

@@ -22,9 +22,10 @@ Core statements, not ORM objects. Following changes nothing readers see:
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from .clock import now
 from .conflict_insert import conflict_insert
@@ -46,11 +47,18 @@ def follow(user: Any, project: Any) -> None:
     # No autoflush: the contribution waiting in the session is flushed by the caller's commit, inside
     # the caller's own handling of a duplicate (a form sent twice), not here.
     with db.session.no_autoflush:
-        db.session.execute(
-            conflict_insert(Follow)
-            .values(user_id=_id(user), project_id=_id(project), created_at=now())
-            .on_conflict_do_nothing(index_elements=["user_id", "project_id"])
-        )
+        db.session.execute(_follow_statement(db.session.get_bind().dialect.name),
+                           {"user": _id(user), "project": _id(project), "at": now()})
+
+
+@lru_cache(maxsize=4)
+def _follow_statement(dialect_name: str):
+    """The follow upsert, built once per dialect: it runs with every contribution."""
+    return (
+        conflict_insert(Follow, dialect_name)
+        .values(user_id=bindparam("user"), project_id=bindparam("project"), created_at=bindparam("at"))
+        .on_conflict_do_nothing(index_elements=["user_id", "project_id"])
+    )
 
 
 def set_following(user: Any, project: Any, following: bool) -> None:

@@ -26,6 +26,9 @@ class Comment(db.Model):
         # instead of sorting all of a busy paragraph's comments for every page.
         Index("ix_comments_comment_thread_order", "target_type", "target_id", "parent_id", "created_at", "id"),
         Index("ix_comments_comment_project", "project_id", "target_type", "target_id"),
+        # A thread's count (every page and every post shows it) read from the index alone, without
+        # visiting each comment's row for its status.
+        Index("ix_comments_comment_target_status", "target_type", "target_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
