@@ -400,25 +400,31 @@ def load_top_level(target_type: str, target_id: int, sort: str, page: int,
     return [Entry(comment) for comment in rows[:PER_PAGE]], len(rows) > PER_PAGE
 
 
+#: The statements below are built once, with the ids bound per call: building and keying them (a window
+#: function, aliases, joined loads) cost more than running them, on every thread page and every reply.
+_REPLY_COUNTS = (
+    select(Comment.root_id, func.count(Comment.id))
+    .where(Comment.root_id.in_(bindparam("roots", expanding=True)))
+    .group_by(Comment.root_id)
+)
+
+
 def count_replies(roots: list[Entry]) -> None:
     """How many replies each of ``roots`` has (deleted ones kept as placeholders included): one query."""
     by_id = {entry.comment.id: entry for entry in roots}
     if not by_id:
         return
-    for root_id, n in db.session.execute(
-        select(Comment.root_id, func.count(Comment.id)).where(Comment.root_id.in_(list(by_id))).group_by(Comment.root_id)
-    ):
+    for root_id, n in db.session.execute(_REPLY_COUNTS, {"roots": list(by_id)}):
         by_id[root_id].reply_count = n
 
 
-def attach_replies(roots: list[Entry], *, skip: int = 0, limit: int | None = None) -> list[Entry]:
-    """Load replies of all ``roots`` in one query: the first ``limit`` after ``skip`` per root, oldest first."""
-    by_id = {entry.comment.id: entry for entry in roots}
-    if not by_id:
-        return []
+def _replies_statement(limited: bool):
+    """Replies of the bound ``roots`` after position ``skip`` (and up to ``upto`` when ``limited``), numbered
+    per root, with their total, their parent's status and their parent's author's name."""
     position = func.row_number().over(partition_by=Comment.root_id, order_by=Comment.id).label("position")
     total = func.count(Comment.id).over(partition_by=Comment.root_id).label("total")
-    numbered = select(Comment.id.label("id"), position, total).where(Comment.root_id.in_(list(by_id))).subquery()
+    numbered = select(Comment.id.label("id"), position, total).where(
+        Comment.root_id.in_(bindparam("roots", expanding=True))).subquery()
     parent = aliased(Comment)
     parent_author = aliased(User)
     query = (
@@ -427,13 +433,27 @@ def attach_replies(roots: list[Entry], *, skip: int = 0, limit: int | None = Non
         .outerjoin(parent, parent.id == Comment.parent_id)
         .outerjoin(parent_author, parent_author.id == parent.author_id)
         .options(joinedload(Comment.author))
-        .where(numbered.c.position > skip)
+        .where(numbered.c.position > bindparam("skip"))
         .order_by(Comment.root_id, Comment.id)
     )
+    return query.where(numbered.c.position <= bindparam("upto")) if limited else query
+
+
+_REPLIES = _replies_statement(limited=False)
+_REPLIES_LIMITED = _replies_statement(limited=True)
+
+
+def attach_replies(roots: list[Entry], *, skip: int = 0, limit: int | None = None) -> list[Entry]:
+    """Load replies of all ``roots`` in one query: the first ``limit`` after ``skip`` per root, oldest first."""
+    by_id = {entry.comment.id: entry for entry in roots}
+    if not by_id:
+        return []
+    params = {"roots": list(by_id), "skip": skip}
     if limit is not None:
-        query = query.where(numbered.c.position <= skip + limit)
+        params["upto"] = skip + limit
+    query = _REPLIES if limit is None else _REPLIES_LIMITED
     loaded = []
-    for comment, count, parent_status, parent_name in db.session.execute(query):
+    for comment, count, parent_status, parent_name in db.session.execute(query, params):
         root = by_id[comment.root_id]
         entry = Entry(comment)
         if comment.parent_id != comment.root_id:
@@ -445,36 +465,41 @@ def attach_replies(roots: list[Entry], *, skip: int = 0, limit: int | None = Non
     return loaded
 
 
+_VOTE_COUNTS = (
+    select(Vote.comment_id, Vote.value, func.count(Vote.id))
+    .where(Vote.comment_id.in_(bindparam("ids", expanding=True)))
+    .group_by(Vote.comment_id, Vote.value)
+)
+_MY_VOTES = select(Vote.comment_id, Vote.value).where(
+    Vote.comment_id.in_(bindparam("ids", expanding=True)), Vote.user_id == bindparam("user"))
+_MY_REPORTS = select(Report.comment_id).where(
+    Report.comment_id.in_(bindparam("ids", expanding=True)), Report.user_id == bindparam("user"))
+_OPEN_REPORTS = (
+    select(Report.comment_id, func.count(Report.id))
+    .where(Report.comment_id.in_(bindparam("ids", expanding=True)), Report.resolved_at.is_(None))
+    .group_by(Report.comment_id)
+)
+
+
 def decorate(entries: list[Entry], *, is_moderator: bool = False, readers_own: bool = True) -> None:
     """Vote counts, the reader's votes and reports (``readers_own``), open reports for moderators: one query each."""
     by_id = {entry.comment.id: entry for entry in entries}
     if not by_id:
         return
     ids = list(by_id)
-    for comment_id, value, n in db.session.execute(
-        select(Vote.comment_id, Vote.value, func.count(Vote.id))
-        .where(Vote.comment_id.in_(ids))
-        .group_by(Vote.comment_id, Vote.value)
-    ):
+    for comment_id, value, n in db.session.execute(_VOTE_COUNTS, {"ids": ids}):
         if value == AGREE:
             by_id[comment_id].agree = n
         elif value == DISAGREE:
             by_id[comment_id].disagree = n
     if readers_own and current_user.is_authenticated:
-        for comment_id, value in db.session.execute(
-            select(Vote.comment_id, Vote.value).where(Vote.comment_id.in_(ids), Vote.user_id == current_user.id)
-        ):
+        mine = {"ids": ids, "user": current_user.id}
+        for comment_id, value in db.session.execute(_MY_VOTES, mine):
             by_id[comment_id].my_vote = value
-        for comment_id in db.session.scalars(
-            select(Report.comment_id).where(Report.comment_id.in_(ids), Report.user_id == current_user.id)
-        ):
+        for comment_id in db.session.scalars(_MY_REPORTS, mine):
             by_id[comment_id].reported = True
     if is_moderator:
-        for comment_id, n in db.session.execute(
-            select(Report.comment_id, func.count(Report.id))
-            .where(Report.comment_id.in_(ids), Report.resolved_at.is_(None))
-            .group_by(Report.comment_id)
-        ):
+        for comment_id, n in db.session.execute(_OPEN_REPORTS, {"ids": ids}):
             by_id[comment_id].open_reports = n
 
 
