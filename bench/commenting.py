@@ -313,18 +313,7 @@ def print_writes(rows: list[tuple[Writes, int, int]], p99_target_ms: float, writ
               f"{len(result.latencies)} accepted, {result.errors} errors, lost {lost}, duplicated {duplicated}  "
               f"{'OK' if ok else 'MISSED'}")
         if result.cpu_ms():
-            print("    " + write_floor(result, writers))
-
-
-def write_floor(result: Writes, writers: int) -> str:
-    """The least time the last of ``writers`` simultaneous writes can take on this machine: their CPU
-    (the workers' and the Python writers', which share the cores) spread perfectly over every core."""
-    server, client = result.cpu_ms()
-    cores = os.cpu_count() or 1
-    floor = writers * (server + client) / cores
-    return (f"CPU per post: workers {server:.2f} ms, Python writers {client:.2f} ms; {writers} posts at once on "
-            f"{cores} cores cannot all be answered in less than {writers} x {server + client:.2f} / {cores} = "
-            f"{floor:.1f} ms")
+            print("    " + result.floor(writers))
 
 
 def print_memory(rss: list[float]) -> None:

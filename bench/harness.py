@@ -189,13 +189,22 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def machine_cpu_seconds() -> float:
+    """CPU time every process on this machine has used (user, nice, system, irq, softirq from /proc/stat:
+    not idle, not waiting for the disk, not stolen by the hypervisor)."""
+    user, nice, system, _idle, _iowait, irq, softirq = map(int, Path("/proc/stat").read_text().split()[1:8])
+    return (user + nice + system + irq + softirq) / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class CpuUse:
-    """CPU seconds used during a scenario by the servers' workers and by the clients: this process's
-    Python threads and the child processes it waited for meanwhile (wrk)."""
+    """CPU seconds used during a scenario by the servers' workers, by the clients (this process's
+    Python threads and the child processes it waited for meanwhile: wrk), and by the whole machine
+    (also the database, Redis and anything else running)."""
 
     server: float = 0.0
     client: float = 0.0
+    machine: float = 0.0
 
 
 @contextmanager
@@ -206,12 +215,13 @@ def cpu_used(servers: list[Server]) -> Iterator[CpuUse]:
     spend per request says how fast the machine could answer at best."""
     pids = [pid for server in servers for pid in server.workers()]
     used = CpuUse()
-    server_before, client_before = cpu_seconds(pids), _client_seconds()
+    server_before, client_before, machine_before = cpu_seconds(pids), _client_seconds(), machine_cpu_seconds()
     try:
         yield used
     finally:
         used.server = cpu_seconds(pids) - server_before
         used.client = _client_seconds() - client_before
+        used.machine = machine_cpu_seconds() - machine_before
 
 
 def _client_seconds() -> float:
@@ -384,12 +394,22 @@ class Writes:
     extra: dict[str, Any] = field(default_factory=dict)
     cpu: CpuUse | None = None  #: what the servers and the writers in this process spent (:func:`cpu_used`)
 
-    def cpu_ms(self) -> tuple[float, float] | None:
-        """CPU milliseconds per write: the servers', and the Python writers' that share the cores."""
+    def cpu_ms(self) -> tuple[float, float, float] | None:
+        """CPU milliseconds per write: the servers', the Python writers' (they share the cores) and the
+        whole machine's."""
         done = len(self.latencies) + self.errors
         if not self.cpu or not done:
             return None
-        return self.cpu.server * 1000 / done, self.cpu.client * 1000 / done
+        return tuple(seconds * 1000 / done for seconds in (self.cpu.server, self.cpu.client, self.cpu.machine))
+
+    def floor(self, writers: int) -> str:
+        """The least time the last of ``writers`` simultaneous writes can take on this machine: all the CPU
+        a write costs (app workers, writers, database), spread perfectly over every core."""
+        server, client, machine = self.cpu_ms()
+        cores = os.cpu_count() or 1
+        return (f"CPU per post: {machine:.2f} ms on the machine (app workers {server:.2f}, Python writers "
+                f"{client:.2f}); {writers} posts at once on {cores} cores cannot all be answered in less than "
+                f"{writers} x {machine:.2f} / {cores} = {writers * machine / cores:.1f} ms")
 
     @property
     def rps(self) -> float:

@@ -127,7 +127,7 @@ def main() -> int:
                     ]
                     run = f"Scale-{count}-{uuid.uuid4().hex[:6]}"
                     writes = posting(ports, paths, emails[:args.writers], args.posts, htmx=True,
-                                     pause=args.round_pause, run=run)
+                                     pause=args.round_pause, run=run, servers=servers)
                     lost, duplicated = integrity(writes, stored_texts(instance, run))
                     rss = [mb for server in servers for mb in rss_per_worker(server)]
                     rows.append((count, loads, writes, lost, duplicated, rss))
@@ -145,6 +145,8 @@ def main() -> int:
             print(f"{count:9d} {'posting (htmx, rounds)':28} {writes.rps:8.1f} {'':>8} {writes.ms(0.5):8.1f} "
                   f"{writes.ms(0.99):8.1f} {writes.errors:6d}  lost {lost}, duplicated {duplicated}, "
                   f"p99 target < {args.p99_target:.0f} ms {'OK' if ok else 'MISSED'}")
+            if writes.cpu_ms():
+                print(f"{'':9} {writes.floor(args.writers)}")
             print(f"{count:9d} {'resident MB per worker':28} {', '.join(f'{mb:.0f}' for mb in rss)}")
         return 0
     finally:
