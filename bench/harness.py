@@ -81,21 +81,24 @@ def machine() -> str:
 class Server:
     """One gunicorn master with its workers, as the README deploys it (``--preload``, gthread).
 
-    Mitsprache itself (``core:create_app()``) runs with the configuration file the README uses,
-    ``core/gunicorn_conf.py``, so a bench measures what a deployment runs (its request log, its
-    garbage-collection policy); its log goes to :attr:`log_path`. Other apps get the same
-    workers, threads and ``--preload`` as command-line flags.
+    Mitsprache itself (``core:create_app()``, or another app with ``shipped_config``) runs with the
+    configuration file the README uses, ``core/gunicorn_conf.py``, so a bench measures what a
+    deployment runs (its request log, its garbage-collection policy); its log goes to
+    :attr:`log_path`. Other apps get the same workers, threads and ``--preload`` as flags.
     """
 
     def __init__(self, app_spec: str, workers: int, threads: int, env: dict | None = None,
-                 chdir: Path = ROOT, port: int | None = None, timeout: float = 60):
+                 chdir: Path = ROOT, port: int | None = None, timeout: float = 60,
+                 shipped_config: bool | None = None):
         self.port = port or free_port()
         self.workers_wanted = workers
         gunicorn = str(Path(sys.executable).with_name("gunicorn"))
         env = {**os.environ, **(env or {})}
         self.log_path: Path | None = None
-        if app_spec == MITSPRACHE_APP:
-            self.command = [gunicorn, "-c", SHIPPED_CONFIG, "--chdir", str(chdir)]
+        if shipped_config is None:
+            shipped_config = app_spec == MITSPRACHE_APP
+        if shipped_config:
+            self.command = [gunicorn, "-c", SHIPPED_CONFIG, "--chdir", str(chdir), app_spec]
             env.update(MITSPRACHE_BIND=f"127.0.0.1:{self.port}", MITSPRACHE_WORKERS=str(workers),
                        MITSPRACHE_THREADS=str(threads))
             self.log_path = Path(tempfile.gettempdir()) / f"mitsprache-bench-server-{self.port}.log"
@@ -158,9 +161,9 @@ class Server:
 
 @contextmanager
 def gunicorn(app_spec: str, workers: int, threads: int, env: dict | None = None, chdir: Path = ROOT,
-             port: int | None = None) -> Iterator[Server]:
+             port: int | None = None, shipped_config: bool | None = None) -> Iterator[Server]:
     """A running :class:`Server`, stopped on leaving."""
-    server = Server(app_spec, workers, threads, env, chdir, port)
+    server = Server(app_spec, workers, threads, env, chdir, port, shipped_config=shipped_config)
     try:
         yield server
     finally:

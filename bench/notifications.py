@@ -192,7 +192,9 @@ def post_with_gunicorn(instance: Path, app, seed: dict, writers: int, posts_each
     errors = 0
     lock = threading.Lock()
     spec, chdir = ("core:create_app()", ROOT) if notifications_on else ("app_without_notifications:app", BENCH)
-    with gunicorn(spec, gunicorn_workers, threads, {"MITSPRACHE_INSTANCE": str(instance)}, chdir) as server:
+    # Both as the README deploys the site (core/gunicorn_conf.py), only the app differs.
+    with gunicorn(spec, gunicorn_workers, threads, {"MITSPRACHE_INSTANCE": str(instance)}, chdir,
+                  shipped_config=True) as server:
         clients = []
         for n in range(writers):
             client = Client(server.port)
