@@ -47,3 +47,20 @@ def test_demo_ideas_have_supporters_when_voting_runs(make_app, login):
     assert page.count("3 supporters") == 2 and page.count("0 supporters") == 2
     assert "You have 2 of 3 votes left." in page
     assert "Ideas could be submitted until" in page
+
+
+def test_demo_people_follow_the_projects_they_took_part_in(make_app, login):
+    """As the site's own forms would have made them: Anna commented and proposed ideas in the Kiezfonds."""
+    app = make_app(plugins=["comments", "ideas"])
+    with app.app_context():
+        seed_demo()
+        from core.models import User
+
+        anna = db.session.scalar(db.select(User).where(User.email == "anna@example.org"))
+        admin = db.session.scalar(db.select(User).where(User.email == "admin@example.org"))
+    def followed(person) -> str:
+        page = login(app, person).get("/account/participation").get_data(as_text=True)
+        return page.split("Projects you follow")[1].split("Your contributions")[0]
+
+    assert 'href="/p/kiezfonds"' in followed(anna) and 'href="/p/spielplatz-ideen"' in followed(anna)
+    assert "You do not follow any project yet." in followed(admin)  # the admin took part in nothing
