@@ -14,6 +14,7 @@ from .clock import now
 from .extensions import db
 from .following import follow
 from .models import Phase, Project, User
+from .participation import contributions_of
 from .services import add_phase, create_project, create_user, grant_role
 
 DEMO_PASSWORD = "demo-password"
@@ -73,21 +74,19 @@ def seed_demo() -> DemoBuilder:
     demo = DemoBuilder(now().replace(minute=0, second=0, microsecond=0))
     for key, email, name, admin in DEMO_USERS:
         demo.users[key] = create_user(email, DEMO_PASSWORD, name, is_admin=admin)
-    pm = current_app.extensions["mitsprache"].pm
-    pm.hook.seed_demo(demo=demo)
+    current_app.extensions["mitsprache"].pm.hook.seed_demo(demo=demo)
     db.session.flush()
-    _follow_where_contributed(pm, demo.users.values())
+    _follow_where_contributed(demo.users.values())
     db.session.commit()
     return demo
 
 
-def _follow_where_contributed(pm, users) -> None:
+def _follow_where_contributed(users) -> None:
     """Each demo person follows the projects they contributed to, as the site's own forms make them
     (plugins seed through their services, which leave following to the views)."""
     # The contributions carry their links; building them needs a request (the command line has none).
     with current_app.test_request_context():
         for user in users:
-            found = pm.hook.user_contributions(user=user)
-            projects = {entry.project.id for entries in found for entry in entries or [] if entry.project is not None}
+            projects = {entry.project.id for entry in contributions_of(user) if entry.project is not None}
             for project_id in sorted(projects):
                 follow(user, project_id)

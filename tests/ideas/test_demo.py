@@ -58,6 +58,7 @@ def test_demo_people_follow_the_projects_they_took_part_in(make_app, login):
 
         anna = db.session.scalar(db.select(User).where(User.email == "anna@example.org"))
         admin = db.session.scalar(db.select(User).where(User.email == "admin@example.org"))
+
     def followed(person) -> str:
         page = login(app, person).get("/account/participation").get_data(as_text=True)
         return page.split("Projects you follow")[1].split("Your contributions")[0]
