@@ -18,7 +18,11 @@ Run ``make bench`` (or ``.venv/bin/python bench/commenting.py --help``). It
    the same instant in rounds, and like one without (plain POST, redirect
    followed untimed) in a closed loop; every text is unique, so counting the rows
    afterwards shows any comment lost or stored twice;
-5. prints the resident memory of each gunicorn worker after the run.
+5. prints the resident memory of each gunicorn worker after the run;
+6. measures, around every scenario, the CPU the workers, the clients and the
+   whole machine spent per request, and prints for a missed target the gap in
+   those terms: the CPU a page may cost at the target ratio, or the least time
+   the simultaneous posts can take on this machine's cores.
 
 wrk and the server share the machine's cores, equally for both apps: compare the
 ratios, not the absolute numbers. Targets: anonymous chapter >= 1/4 of the minimal

@@ -9,8 +9,8 @@ answers (``bench/commenting.py``'s posting p99). The objects are long-lived and
 almost never garbage, so walking them finds nothing.
 
 CPython's answer is :func:`gc.freeze`: frozen objects move to a permanent
-generation that collections skip. Following the advice of its documentation
-for servers that fork:
+generation that collections skip. As its documentation advises for servers
+that fork, the freeze comes right before the fork, and once more in each worker:
 
 * the master, which built the app (``preload_app``), collects once and freezes
   everything right before each fork (:func:`before_fork`), so no worker ever
